@@ -1,0 +1,36 @@
+# Tollgate developer entry points. `make test` is what CI runs (.ci/run).
+# Swift comes from swift.org, usually unpacked to /opt/swift; use it when swift is not on PATH.
+ifeq ($(shell command -v swift 2>/dev/null),)
+export PATH := /opt/swift/usr/bin:$(PATH)
+endif
+SWIFT ?= swift
+
+.PHONY: deps venv build test run bench clean
+
+deps:
+	scripts/install-deps.sh
+
+# Python tools for the browser and fuzz tests (.venv; offline once installed).
+venv:
+	scripts/venv.sh
+
+build:
+	$(SWIFT) build
+
+# Unit/integration tests and the end-to-end suite share one throwaway PostgreSQL cluster.
+test: deps venv
+	scripts/test-postgres.sh sh -c '$(SWIFT) build --build-tests && $(SWIFT) test && scripts/e2e.sh .build/debug/tollgate'
+
+# Starts with the embedded PostgreSQL under the data directory unless DATABASE_URL is set.
+run: deps
+	$(SWIFT) build -c release
+	.build/release/tollgate serve
+
+bench:
+	scripts/install-deps.sh --bench
+	bench/run.sh
+
+# `swift package clean` keeps the fetched dependencies, so a rebuild needs no network (rm -rf .build would not).
+clean:
+	$(SWIFT) package clean
+	rm -rf .test-run

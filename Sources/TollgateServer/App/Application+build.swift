@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import PostgresNIO
+import Prometheus
+
+/// Everything `buildApplication` wires together, exposed so tests and commands can reach the same pieces.
+public struct AppDependencies: Sendable {
+    public let configuration: ServerConfiguration
+    public let database: Database
+    public let migrator: Migrator
+    public let registry: PrometheusCollectorRegistry
+    let passwords: PasswordHasher
+    let tokens: TokenHasher
+    let authenticator: Authenticator
+    let accounts: AccountService
+    let team: TeamService
+    let apiKeyService: APIKeyService
+    let tenants: any TenantRepository
+    let members: any MemberRepository
+    let apiKeys: any APIKeyRepository
+    let audit: any AuditRepository
+    let operators: any OperatorRepository
+    let throttle: LoginThrottle
+    let decoyHash: String
+
+    public init(configuration: ServerConfiguration, postgres: PostgresClient.Configuration, registry: PrometheusCollectorRegistry, logger: Logger) async throws {
+        var postgres = postgres
+        postgres.options.maximumConnections = configuration.databaseMaxConnections
+        postgres.options.connectTimeout = .seconds(5)
+        let client = PostgresClient(configuration: postgres, backgroundLogger: logger)
+        let database = Database(
+            client: client, logger: logger,
+            metrics: DatabaseMetrics(registry: registry, maxConnections: configuration.databaseMaxConnections))
+        self.configuration = configuration
+        self.database = database
+        self.migrator = try Migrator(directory: configuration.resources.migrations)
+        self.registry = registry
+        passwords = PasswordHasher(parameters: configuration.argon2)
+        tokens = TokenHasher(secretKey: configuration.secretKey)
+        tenants = PostgresTenantRepository(database: database)
+        members = PostgresMemberRepository(database: database)
+        apiKeys = PostgresAPIKeyRepository(database: database)
+        audit = PostgresAuditRepository(database: database)
+        operators = PostgresOperatorRepository(database: database)
+        let sessions = PostgresSessionRepository(database: database)
+        throttle = LoginThrottle(database: database, policy: configuration.throttle)
+        authenticator = Authenticator(
+            sessions: sessions, apiKeys: apiKeys, hasher: tokens, cacheLifetime: configuration.authCacheLifetime, logger: logger)
+        decoyHash = try await passwords.hash(Tokens.csrf())
+        accounts = AccountService(
+            tenants: tenants, sessions: sessions, members: members, throttle: throttle, passwords: passwords, tokens: tokens,
+            authenticator: authenticator, sessionLifetime: configuration.sessionLifetime, secureCookies: configuration.cookiesAreSecure,
+            decoyHash: decoyHash, logger: logger)
+        team = TeamService(
+            members: members, tokens: tokens, authenticator: authenticator, inviteLifetime: configuration.inviteLifetime,
+            publicURL: configuration.publicURL)
+        apiKeyService = APIKeyService(apiKeys: apiKeys, tokens: tokens, authenticator: authenticator)
+    }
+}
+
+/// The control plane: builds the router over `dependencies` and returns an application that, when run,
+/// starts the database pool, migrates, refuses RLS-bypassing roles, then serves.
+public func buildApplication(
+    _ dependencies: AppDependencies,
+    logger: Logger,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    let configuration = dependencies.configuration
+    let router = try await buildRouter(dependencies)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Tollgate"),
+        onServerRunning: onServerRunning,
+        logger: logger)
+    app.addServices(dependencies.database.client)
+    app.beforeServerStarts {
+        try await dependencies.database.checkRole()
+        try await dependencies.migrator.migrate(client: dependencies.database.client, logger: logger)
+    }
+    return app
+}
+
+func buildRouter(_ dependencies: AppDependencies) async throws -> Router<AppRequestContext> {
+    let configuration = dependencies.configuration
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: HTTPMetricsMiddleware(registry: dependencies.registry))
+    router.add(middleware: SecurityHeadersMiddleware(secure: configuration.cookiesAreSecure))
+    router.add(middleware: ProblemMiddleware())
+
+    HealthController(database: dependencies.database, migrator: dependencies.migrator, registry: dependencies.registry)
+        .addRoutes(to: router)
+    let openAPI = try OpenAPIDocument.json(serverURL: configuration.publicURL)
+    router.get("openapi.json") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: openAPI)))
+    }
+
+    OperatorController(
+        operators: dependencies.operators, tenants: dependencies.tenants, passwords: dependencies.passwords,
+        tokens: dependencies.tokens, throttle: dependencies.throttle, authenticator: dependencies.authenticator,
+        decoyHash: dependencies.decoyHash
+    ).addRoutes(to: router.group("v1"))
+
+    let api = router.group("v1").add(middleware: AuthMiddleware(authenticator: dependencies.authenticator))
+    SessionController(accounts: dependencies.accounts).addRoutes(to: api)
+    MembersController(team: dependencies.team, accounts: dependencies.accounts, members: dependencies.members).addRoutes(to: api)
+    APIKeysController(service: dependencies.apiKeyService, apiKeys: dependencies.apiKeys).addRoutes(to: api)
+    AuditController(audit: dependencies.audit).addRoutes(to: api)
+
+    return router
+}

@@ -1,0 +1,70 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+extension Response {
+    static let jsonEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.format(date))
+        }
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return encoder
+    }()
+
+    /// A JSON response; dates as RFC 3339 with milliseconds.
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        let data = try jsonEncoder.encode(value)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func noContent(headers: HTTPFields = [:]) -> Response {
+        Response(status: .noContent, headers: headers)
+    }
+}
+
+enum Timestamp {
+    static func format(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}
+
+/// A page of a list endpoint: `items` plus an opaque `next_cursor` (null on the last page).
+struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
+    let items: [Item]
+    let nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case items
+        case nextCursor = "next_cursor"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        try container.encode(nextCursor, forKey: .nextCursor)
+    }
+}
+
+/// `?limit=` and `?cursor=` of list endpoints, validated.
+struct PageRequest: Sendable {
+    let limit: Int
+    let cursor: String?
+
+    init(_ request: Request, defaultLimit: Int = 50, maxLimit: Int = 200) throws {
+        let query = request.uri.queryParameters
+        if let raw = query["limit"] {
+            guard let value = Int(String(raw)), (1...maxLimit).contains(value) else {
+                throw Problem.invalid(field: "limit", "must be an integer from 1 to \(maxLimit)")
+            }
+            limit = value
+        } else {
+            limit = defaultLimit
+        }
+        cursor = query["cursor"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    }
+}
