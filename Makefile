@@ -5,7 +5,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 endif
 SWIFT ?= swift
 
-.PHONY: deps venv build test run bench clean
+.PHONY: deps venv build test run bench clean fuzz
 
 deps:
 	scripts/install-deps.sh
@@ -34,3 +34,8 @@ bench:
 clean:
 	$(SWIFT) package clean
 	rm -rf .test-run
+
+# API fuzzing against a live server on the test PostgreSQL (not yet part of `make test`; see scripts/e2e.sh).
+fuzz: deps venv
+	$(SWIFT) build
+	scripts/test-postgres.sh scripts/fuzz.sh .build/debug/tollgate

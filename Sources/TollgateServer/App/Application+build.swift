@@ -87,7 +87,8 @@ func buildRouter(_ dependencies: AppDependencies) async throws -> Router<AppRequ
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: HTTPMetricsMiddleware(registry: dependencies.registry))
     router.add(middleware: SecurityHeadersMiddleware(secure: configuration.cookiesAreSecure))
-    router.add(middleware: ProblemMiddleware())
+    let routeTable = RouteTable()
+    router.add(middleware: ProblemMiddleware(routes: routeTable))
 
     HealthController(database: dependencies.database, migrator: dependencies.migrator, registry: dependencies.registry)
         .addRoutes(to: router)
@@ -107,6 +108,8 @@ func buildRouter(_ dependencies: AppDependencies) async throws -> Router<AppRequ
     MembersController(team: dependencies.team, accounts: dependencies.accounts, members: dependencies.members).addRoutes(to: api)
     APIKeysController(service: dependencies.apiKeyService, apiKeys: dependencies.apiKeys).addRoutes(to: api)
     AuditController(audit: dependencies.audit).addRoutes(to: api)
+
+    routeTable.load(router.routes.map { ($0.path.description, $0.method.rawValue) })
 
     return router
 }

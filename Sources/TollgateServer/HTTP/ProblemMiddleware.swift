@@ -8,12 +8,22 @@ import NIOCore
 /// `HTTPError`s (404, 405, 413 …) with a matching type, and anything unexpected into a logged 500 that says
 /// which request failed without leaking internals.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routes: RouteTable
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let problem as Problem {
             throw problem
         } catch let error as HTTPError {
+            let allowed = error.status == .notFound ? routes.methods(for: request.uri.path) : []
+            if !allowed.isEmpty {
+                var problem = Problem(
+                    .methodNotAllowed, "method-not-allowed", title: "Method not allowed",
+                    detail: "\(request.method.rawValue) is not supported here; use \(allowed.joined(separator: ", ")).")
+                problem.headers[.allow] = allowed.joined(separator: ", ")
+                throw problem
+            }
             throw Self.problem(for: error)
         } catch is NIOTooManyBytesError {
             throw Self.problem(for: HTTPError(.contentTooLarge))

@@ -119,7 +119,7 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/v1/audit-events/export", id: "exportAuditEvents", summary: "The whole audit chain as NDJSON, oldest first.", tag: "audit", scope: .auditRead, success: (200, "AuditEvent"), contentType: "application/x-ndjson"),
         Operation(method: "get", path: "/v1/audit-events/verify", id: "verifyAuditChain", summary: "Recompute the hash chain and report the first broken link.", tag: "audit", scope: .auditRead, success: (200, "AuditVerification")),
 
-        Operation(method: "post", path: "/v1/operator/sessions", id: "operatorLogin", summary: "Platform operator sign-in; returns a bearer token.", tag: "operator", auth: .none, body: "LoginRequest", success: (201, "OperatorToken")),
+        Operation(method: "post", path: "/v1/operator/sessions", id: "operatorLogin", summary: "Platform operator sign-in; returns a bearer token.", tag: "operator", auth: .none, body: "OperatorLoginRequest", success: (201, "OperatorToken")),
         Operation(method: "delete", path: "/v1/operator/sessions/current", id: "operatorLogout", summary: "Revoke the operator token in use.", tag: "operator", auth: .platformOperator, success: (204, nil)),
         Operation(method: "get", path: "/v1/operator/tenants", id: "operatorListTenants", summary: "Every tenant, oldest first.", tag: "operator", auth: .platformOperator, parameters: pageParameters, success: (200, "TenantRecordPage")),
         Operation(method: "get", path: "/v1/operator/tenants/{id}", id: "operatorGetTenant", summary: "One tenant.", tag: "operator", auth: .platformOperator, parameters: [pathID("id")], success: (200, "TenantRecord")),

@@ -51,6 +51,7 @@ enum Schemas {
             "LoginRequest": object(
                 ["email": email, "password": password, "totp_code": string(["pattern": "^[0-9]{6}$"]), "tenant_id": uuid],
                 required: ["email", "password"]),
+            "OperatorLoginRequest": object(["email": email, "password": password], required: ["email", "password"]),
             "Session": object(
                 ["user": user, "tenant": tenant, "role": role, "csrf_token": string(), "expires_at": time],
                 required: ["user", "tenant", "role", "csrf_token", "expires_at"]),
