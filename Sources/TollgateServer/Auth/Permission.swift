@@ -1,5 +1,5 @@
 /// What a principal may do. API-key scopes are exactly these names; a member's role grants a fixed set
-/// (the matrix in docs/security.md is generated from `Role.permissions`).
+/// (docs/security.md shows the matrix `Role.permissions` defines).
 public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     case tenantRead = "tenant:read"
     case membersRead = "members:read"
