@@ -1,14 +1,12 @@
 import Foundation
 
-/// Where the SQL migrations and dashboard files live: next to the source tree in development,
+/// Where the SQL migrations live: next to the source tree in development,
 /// under /usr/share/tollgate in an installed image, or wherever the environment says.
 public struct ResourceDirectories: Sendable {
     public var migrations: String
-    public var web: String
 
-    public init(migrations: String, web: String) {
+    public init(migrations: String) {
         self.migrations = migrations
-        self.web = web
     }
 
     public static func locate(environment: [String: String]) throws -> ResourceDirectories {
@@ -30,8 +28,6 @@ public struct ResourceDirectories: Sendable {
                 "cannot find the '\(name)' directory (looked in \(roots.joined(separator: ", "))); set TOLLGATE_HOME to the directory holding it")
         }
         return ResourceDirectories(
-            migrations: try find("migrations", override: environment["TOLLGATE_MIGRATIONS_DIR"]),
-            web: try find("web", override: environment["TOLLGATE_WEB_DIR"])
-        )
+            migrations: try find("migrations", override: environment["TOLLGATE_MIGRATIONS_DIR"]))
     }
 }
