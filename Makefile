@@ -5,12 +5,12 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 endif
 SWIFT ?= swift
 
-.PHONY: deps venv build test run bench clean fuzz
+.PHONY: deps venv build test run bench clean
 
 deps:
 	scripts/install-deps.sh
 
-# Python tools for the browser and fuzz tests (.venv; offline once installed).
+# Python tools for the API fuzz test (.venv; offline once installed).
 venv:
 	scripts/venv.sh
 
@@ -35,7 +35,3 @@ clean:
 	$(SWIFT) package clean
 	rm -rf .test-run
 
-# API fuzzing against a live server on the test PostgreSQL (not yet part of `make test`; see scripts/e2e.sh).
-fuzz: deps venv
-	$(SWIFT) build
-	scripts/test-postgres.sh scripts/fuzz.sh .build/debug/tollgate

@@ -13,8 +13,8 @@ for arg in "$@"; do
 done
 
 # libargon2-dev + pkg-config: the CArgon2 system-library target.
-# postgresql-15: test clusters and the embedded database. chromium(-driver): dashboard tests.
-wanted=(libargon2-dev pkg-config postgresql-15 postgresql-client-15 chromium chromium-driver curl)
+# postgresql-15: test clusters and the embedded database.
+wanted=(libargon2-dev pkg-config postgresql-15 postgresql-client-15 curl)
 # Debian's python3 ships without ensurepip unless python3-venv is installed.
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
   wanted+=(python3-venv)

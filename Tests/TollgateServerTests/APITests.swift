@@ -86,6 +86,26 @@ import Testing
         }
     }
 
+    @Test func listsPageByCursorAndWrongMethodsGet405() async throws {
+        try await withApp { client, _ in
+            let owner = try await client.signup("pages@example.com")
+            for _ in 0..<3 { _ = try await client.apiKey(owner, scopes: [.tenantRead]) }
+            let (_, first) = try await client.json(.get, "/v1/api-keys?limit=2", headers: [.cookie: owner.cookie])
+            let cursor = try #require(first["next_cursor"] as? String)
+            let (_, second) = try await client.json(.get, "/v1/api-keys?limit=2&cursor=\(cursor)", headers: [.cookie: owner.cookie])
+            #expect((first["items"] as! [Any]).count == 2)
+            #expect((second["items"] as! [Any]).count == 1)
+            #expect(second["next_cursor"] is NSNull)
+            let (unknown, unknownBody) = try await client.json(.get, "/v1/api-keys?cursor=\(UUID())", headers: [.cookie: owner.cookie])
+            #expect(unknown.status == .ok && (unknownBody["items"] as! [Any]).isEmpty)
+            #expect(try await client.json(.get, "/v1/api-keys?cursor=", headers: [.cookie: owner.cookie]).0.status == .unprocessableContent)
+
+            let (wrongMethod, _) = try await client.json(.put, "/v1/invites/accept")
+            #expect(wrongMethod.status == .methodNotAllowed)
+            #expect(wrongMethod.headers[.allow] == "POST")
+        }
+    }
+
     @Test func lastOwnerCannotBeRemovedOrDemoted() async throws {
         try await withApp { client, _ in
             let owner = try await client.signup("solo@example.com")

@@ -34,7 +34,8 @@ public struct APIKeyCandidate: Sendable {
 
 public protocol APIKeyRepository: Sendable {
     func create(tenantID: UUID, _ key: NewAPIKey, audit: (UUID) -> AuditRecord) async throws -> APIKey
-    func keys(tenantID: UUID, limit: Int, beforeCreatedAt cursor: (Date, UUID)?) async throws -> [APIKey]
+    /// Newest first; `after` is the last key of the previous page.
+    func keys(tenantID: UUID, limit: Int, after: UUID?) async throws -> [APIKey]
     func key(tenantID: UUID, id: UUID) async throws -> APIKey?
     /// Throws `MemberError.notFound` when there is no such unrevoked key.
     func revoke(tenantID: UUID, id: UUID, audit: AuditRecord) async throws

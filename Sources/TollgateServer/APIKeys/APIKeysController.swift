@@ -84,10 +84,9 @@ struct APIKeysController {
     func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.apiKeysRead)
         let page = try PageRequest(request)
-        let cursor = try page.cursor.map(Cursor.decodeTimeID)
-        let keys = try await apiKeys.keys(tenantID: principal.tenant.id, limit: page.limit + 1, beforeCreatedAt: cursor)
+        let keys = try await apiKeys.keys(tenantID: principal.tenant.id, limit: page.limit + 1, after: try page.cursorID())
         let items = keys.prefix(page.limit)
-        let next = keys.count > page.limit ? items.last.map { Cursor.encodeTimeID($0.createdAt, $0.id) } : nil
+        let next = keys.count > page.limit ? items.last?.id.uuidString : nil
         return try .json(Page(items: items.map { KeyResponse($0) }, nextCursor: next))
     }
 

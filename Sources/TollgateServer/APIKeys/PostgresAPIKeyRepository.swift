@@ -6,13 +6,15 @@ public struct PostgresAPIKeyRepository: APIKeyRepository {
 
     public init(database: Database) { self.database = database }
 
+    private static let columns = "id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at"
+
     public func create(tenantID: UUID, _ key: NewAPIKey, audit: (UUID) -> AuditRecord) async throws -> APIKey {
         try await database.withTenant(tenantID) { connection in
             let rows = try await connection.query(
                 """
                 INSERT INTO api_keys (tenant_id, name, prefix, secret_hash, scopes, created_by, expires_at)
                 VALUES (\(tenantID), \(key.name), \(key.prefix), \(bytea: key.secretHash), \(key.scopes.map(\.rawValue)), \(key.createdBy), \(key.expiresAt))
-                RETURNING id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at
+                RETURNING \(unescaped: Self.columns)
                 """, logger: database.logger)
             let created = try await Self.keys(rows)[0]
             try await AuditLog.append(audit(created.id), tenantID: tenantID, on: connection, logger: database.logger)
@@ -20,13 +22,13 @@ public struct PostgresAPIKeyRepository: APIKeyRepository {
         }
     }
 
-    public func keys(tenantID: UUID, limit: Int, beforeCreatedAt cursor: (Date, UUID)?) async throws -> [APIKey] {
+    public func keys(tenantID: UUID, limit: Int, after: UUID?) async throws -> [APIKey] {
         try await database.withTenant(tenantID) { connection in
-            let (before, beforeID) = cursor ?? (Date.distantFuture, UUID(uuidString: "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")!)
             let rows = try await connection.query(
                 """
-                SELECT id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at FROM api_keys
-                WHERE tenant_id = \(tenantID) AND (created_at, id) < (\(before), \(beforeID))
+                SELECT \(unescaped: Self.columns) FROM api_keys
+                WHERE tenant_id = \(tenantID)
+                  AND (\(after)::uuid IS NULL OR (created_at, id) < (SELECT created_at, id FROM api_keys WHERE id = \(after)))
                 ORDER BY created_at DESC, id DESC LIMIT \(limit)
                 """, logger: database.logger)
             return try await Self.keys(rows)
@@ -37,8 +39,7 @@ public struct PostgresAPIKeyRepository: APIKeyRepository {
         try await database.withTenant(tenantID) { connection in
             let rows = try await connection.query(
                 """
-                SELECT id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at FROM api_keys
-                WHERE tenant_id = \(tenantID) AND id = \(id)
+                SELECT \(unescaped: Self.columns) FROM api_keys WHERE tenant_id = \(tenantID) AND id = \(id)
                 """, logger: database.logger)
             return try await Self.keys(rows).first
         }

@@ -60,9 +60,8 @@ struct AuditController {
     func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.auditRead)
         let page = try PageRequest(request)
-        let before = try page.cursor.map(Cursor.decodeSeq)
-        let events = try await audit.events(tenantID: principal.tenant.id, beforeSeq: before, limit: page.limit)
-        let next = events.count == page.limit && (events.last?.seq ?? 0) > 1 ? events.last.map { Cursor.encodeSeq($0.seq) } : nil
+        let events = try await audit.events(tenantID: principal.tenant.id, beforeSeq: try page.cursorSeq(), limit: page.limit)
+        let next = events.count == page.limit && (events.last?.seq ?? 0) > 1 ? events.last.map { String($0.seq) } : nil
         return try .json(Page(items: events.map(EventResponse.init), nextCursor: next))
     }
 

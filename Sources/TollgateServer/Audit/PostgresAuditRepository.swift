@@ -6,13 +6,17 @@ public struct PostgresAuditRepository: AuditRepository {
 
     public init(database: Database) { self.database = database }
 
+    /// What `event(_:)` decodes; the time as exact microseconds for the hash.
+    private static let columns = """
+        id, tenant_id, seq, (extract(epoch FROM occurred_at) * 1000000)::int8, actor_type, actor_id, actor_label,
+        client_address, action, target_type, target_id, details::text, prev_hash, hash
+        """
+
     public func events(tenantID: UUID, beforeSeq: Int64?, limit: Int) async throws -> [AuditEvent] {
         try await database.withTenant(tenantID) { connection in
             let rows = try await connection.query(
                 """
-                SELECT id, tenant_id, seq, (extract(epoch FROM occurred_at) * 1000000)::int8, actor_type, actor_id, actor_label,
-                       client_address, action, target_type, target_id, details::text, prev_hash, hash
-                FROM audit_events WHERE tenant_id = \(tenantID) AND seq < \(beforeSeq ?? Int64.max)
+                SELECT \(unescaped: Self.columns) FROM audit_events WHERE tenant_id = \(tenantID) AND seq < \(beforeSeq ?? Int64.max)
                 ORDER BY seq DESC LIMIT \(limit)
                 """, logger: database.logger)
             var events: [AuditEvent] = []
@@ -28,9 +32,7 @@ public struct PostgresAuditRepository: AuditRepository {
             let page: [AuditEvent] = try await database.withTenant(tenantID) { connection in
                 let rows = try await connection.query(
                     """
-                    SELECT id, tenant_id, seq, (extract(epoch FROM occurred_at) * 1000000)::int8, actor_type, actor_id, actor_label,
-                           client_address, action, target_type, target_id, details::text, prev_hash, hash
-                    FROM audit_events WHERE tenant_id = \(tenantID) AND seq > \(after) ORDER BY seq LIMIT 1000
+                    SELECT \(unescaped: Self.columns) FROM audit_events WHERE tenant_id = \(tenantID) AND seq > \(after) ORDER BY seq LIMIT 1000
                     """, logger: database.logger)
                 var events: [AuditEvent] = []
                 for try await row in rows { events.append(try Self.event(row)) }

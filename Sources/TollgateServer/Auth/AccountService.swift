@@ -154,7 +154,9 @@ struct AccountService: Sendable {
             guard let candidate = try await sessions.loginCandidate(email: ticket.invite.email),
                 try await passwords.verify(password, against: candidate.passwordHash)
             else {
-                throw Problem.invalid(field: "password", "an account with this email already exists; enter its password")
+                throw Problem(
+                    .unauthorized, "invalid-credentials", title: "Sign-in failed",
+                    detail: "An account with this email address already exists; enter its password to join.")
             }
             acceptance = .existingUser(existing)
         } else {
@@ -177,7 +179,7 @@ struct AccountService: Sendable {
         let token = Tokens.session()
         let csrf = Tokens.csrf()
         let expiresAt = Date().addingTimeInterval(Double(sessionLifetime.components.seconds))
-        let id = try await sessions.createSession(
+        try await sessions.createSession(
             NewSession(
                 tenantID: tenant.id, userID: user.id, tokenHash: tokens.hash(token), csrfToken: csrf, expiresAt: expiresAt,
                 clientAddress: caller.clientAddress, userAgent: caller.userAgent),
@@ -185,7 +187,6 @@ struct AccountService: Sendable {
                 action: action, actor: AuditActor(type: "user", id: user.id.uuidString, label: user.email),
                 clientAddress: caller.clientAddress, targetType: "user", targetID: user.id.uuidString,
                 details: ["user_agent": String(caller.userAgent.prefix(200))]))
-        _ = id
         return SessionGrant(token: token, csrfToken: csrf, expiresAt: expiresAt, tenant: tenant, user: user, role: role)
     }
 

@@ -34,18 +34,15 @@ public struct PostgresSessionRepository: SessionRepository {
         }
     }
 
-    public func createSession(_ session: NewSession, audit: AuditRecord) async throws -> UUID {
+    public func createSession(_ session: NewSession, audit: AuditRecord) async throws {
         try await database.withTenant(session.tenantID) { connection in
-            let id = try await connection.query(
+            try await connection.query(
                 """
                 INSERT INTO sessions (tenant_id, user_id, token_hash, csrf_token, expires_at, client_address, user_agent)
                 VALUES (\(session.tenantID), \(session.userID), \(bytea: session.tokenHash), \(session.csrfToken), \(session.expiresAt),
                         \(session.clientAddress), \(String(session.userAgent.prefix(500))))
-                RETURNING id
-                """, logger: database.logger
-            ).decode(UUID.self).first { _ in true }!
+                """, logger: database.logger)
             try await AuditLog.append(audit, tenantID: session.tenantID, on: connection, logger: database.logger)
-            return id
         }
     }
 

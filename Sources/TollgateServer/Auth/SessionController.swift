@@ -94,10 +94,15 @@ struct SessionController {
     }
 
     private func sessionResponse(_ grant: SessionGrant) throws -> Response {
+        try Self.created(grant, cookie: accounts.sessionCookie(grant))
+    }
+
+    /// 201 with the session's JSON and its cookie: the answer to signup, sign-in and invite acceptance.
+    static func created(_ grant: SessionGrant, cookie: Cookie) throws -> Response {
         var response = try Response.json(
             SessionResponse(user: grant.user, tenant: grant.tenant, role: grant.role, csrfToken: grant.csrfToken, expiresAt: grant.expiresAt),
             status: .created)
-        response.setCookie(accounts.sessionCookie(grant))
+        response.setCookie(cookie)
         return response
     }
 

@@ -28,7 +28,7 @@ public struct NewSession: Sendable {
 public protocol SessionRepository: Sendable {
     func loginCandidate(email: String) async throws -> LoginCandidate?
     func memberships(userID: UUID) async throws -> [Membership]
-    func createSession(_ session: NewSession, audit: AuditRecord) async throws -> UUID
+    func createSession(_ session: NewSession, audit: AuditRecord) async throws
     func principal(sessionTokenHash: [UInt8]) async throws -> Principal?
     func revokeSession(id: UUID, tenantID: UUID, audit: AuditRecord) async throws
     func updatePasswordHash(userID: UUID, hash: String) async throws

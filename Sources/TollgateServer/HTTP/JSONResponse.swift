@@ -33,7 +33,7 @@ enum Timestamp {
     }
 }
 
-/// A page of a list endpoint: `items` plus an opaque `next_cursor` (null on the last page).
+/// A page of a list endpoint: `items` plus the `next_cursor` to pass back for the next page (null on the last page).
 struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
     let items: [Item]
     let nextCursor: String?
@@ -50,10 +50,11 @@ struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
     }
 }
 
-/// `?limit=` and `?cursor=` of list endpoints, validated.
+/// `?limit=` and `?cursor=` of list endpoints, validated. A cursor is the last item's id (or audit sequence
+/// number), so every value the OpenAPI schema allows is meaningful: an unknown one just gives an empty page.
 struct PageRequest: Sendable {
     let limit: Int
-    let cursor: String?
+    private let cursor: String?
 
     init(_ request: Request, defaultLimit: Int = 50, maxLimit: Int = 200) throws {
         let query = request.uri.queryParameters
@@ -65,6 +66,20 @@ struct PageRequest: Sendable {
         } else {
             limit = defaultLimit
         }
-        cursor = query["cursor"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        cursor = query["cursor"].map(String.init)
+    }
+
+    func cursorID() throws -> UUID? {
+        try cursor.map { raw in
+            guard let id = UUID(uuidString: raw) else { throw Problem.invalid(field: "cursor", "must be the next_cursor of the previous page") }
+            return id
+        }
+    }
+
+    func cursorSeq() throws -> Int64? {
+        try cursor.map { raw in
+            guard let seq = Int64(raw), seq > 0 else { throw Problem.invalid(field: "cursor", "must be the next_cursor of the previous page") }
+            return seq
+        }
     }
 }

@@ -11,18 +11,22 @@ final class RouteTable: Sendable {
         templates.withLock { $0 = grouped.map { ($0.key.split(separator: "/"), $0.value) } }
     }
 
-    /// Methods allowed on `path`, or empty when no route template matches it.
+    /// Methods allowed on `path`, or empty when no route template matches it. Like the router, a literal
+    /// segment wins over a capture: `/v1/invites/accept` is not `/v1/invites/{id}`.
     func methods(for path: String) -> [String] {
         let components = path.split(separator: "/")
         return templates.withLock { templates in
-            var allowed: Set<String> = []
+            var best: (literals: Int, methods: Set<String>) = (-1, [])
             for template in templates where template.components.count == components.count {
+                var literals = 0
                 let matches = zip(template.components, components).allSatisfy { pattern, value in
-                    (pattern.hasPrefix("{") && pattern.hasSuffix("}")) || pattern == value
+                    if pattern.hasPrefix("{") && pattern.hasSuffix("}") { return true }
+                    literals += 1
+                    return pattern == value
                 }
-                if matches { allowed.formUnion(template.methods) }
+                if matches && literals > best.literals { best = (literals, template.methods) }
             }
-            return allowed.sorted()
+            return best.methods.sorted()
         }
     }
 }

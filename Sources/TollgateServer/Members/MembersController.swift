@@ -101,11 +101,6 @@ struct MembersController {
         let body = try await request.decodeJSON(AcceptBody.self, context: context)
         let grant = try await accounts.acceptInvite(
             token: body.token, password: body.password, name: body.name ?? "", caller: Caller(request: request, context: context))
-        var response = try Response.json(
-            SessionController.SessionResponse(
-                user: grant.user, tenant: grant.tenant, role: grant.role, csrfToken: grant.csrfToken, expiresAt: grant.expiresAt),
-            status: .created)
-        response.setCookie(accounts.sessionCookie(grant))
-        return response
+        return try SessionController.created(grant, cookie: accounts.sessionCookie(grant))
     }
 }

@@ -6,6 +6,14 @@ public struct PostgresMemberRepository: MemberRepository {
 
     public init(database: Database) { self.database = database }
 
+    /// pending, accepted, revoked or expired, from an invite row whose columns carry `prefix`.
+    private static func inviteStatus(_ prefix: String) -> String {
+        """
+        CASE WHEN \(prefix)accepted_at IS NOT NULL THEN 'accepted' WHEN \(prefix)revoked_at IS NOT NULL THEN 'revoked'
+             WHEN \(prefix)expires_at <= now() THEN 'expired' ELSE 'pending' END
+        """
+    }
+
     public func members(tenantID: UUID) async throws -> [Member] {
         try await database.withTenant(tenantID) { connection in
             try await Self.members(on: connection, tenantID: tenantID, userID: nil, logger: database)
@@ -105,10 +113,7 @@ public struct PostgresMemberRepository: MemberRepository {
         try await database.withTenant(tenantID) { connection in
             let rows = try await connection.query(
                 """
-                SELECT id, email, role, created_at, expires_at,
-                       CASE WHEN accepted_at IS NOT NULL THEN 'accepted' WHEN revoked_at IS NOT NULL THEN 'revoked'
-                            WHEN expires_at <= now() THEN 'expired' ELSE 'pending' END
-                FROM invites WHERE tenant_id = \(tenantID) AND accepted_at IS NULL AND revoked_at IS NULL
+                SELECT id, email, role, created_at, expires_at, \(unescaped: Self.inviteStatus("")) FROM invites WHERE tenant_id = \(tenantID) AND accepted_at IS NULL AND revoked_at IS NULL
                 ORDER BY created_at DESC LIMIT 500
                 """, logger: database.logger)
             return try await Self.invites(rows)
@@ -137,9 +142,7 @@ public struct PostgresMemberRepository: MemberRepository {
     private static func ticket(on connection: PostgresConnection, tokenHash: [UInt8], lock: Bool, database: Database) async throws -> InviteTicket? {
         let rows = try await connection.query(
             """
-            SELECT i.id, i.email, i.role, i.created_at, i.expires_at,
-                   CASE WHEN i.accepted_at IS NOT NULL THEN 'accepted' WHEN i.revoked_at IS NOT NULL THEN 'revoked'
-                        WHEN i.expires_at <= now() THEN 'expired' ELSE 'pending' END,
+            SELECT i.id, i.email, i.role, i.created_at, i.expires_at, \(unescaped: Self.inviteStatus("i.")),
                    t.id, t.name, t.status, (SELECT u.id FROM users u WHERE lower(u.email) = lower(i.email))
             FROM invites i JOIN tenants t ON t.id = i.tenant_id
             WHERE i.token_hash = \(bytea: tokenHash) \(unescaped: lock ? "FOR UPDATE OF i" : "")

@@ -81,10 +81,15 @@ enum OpenAPIDocument {
         ["name": name, "in": "path", "required": true, "schema": ["type": "string", "format": "uuid"]]
     }
 
-    static var pageParameters: [[String: Any]] { [
-        ["name": "limit", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 1, "maximum": 200]],
-        ["name": "cursor", "in": "query", "required": false, "schema": ["type": "string"]],
-    ] }
+    /// `limit` and `cursor`; the cursor is the previous page's `next_cursor`: an id, or an audit sequence number.
+    static func pageParameters(cursor: [String: Any]) -> [[String: Any]] {
+        [
+            ["name": "limit", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 1, "maximum": 200]],
+            ["name": "cursor", "in": "query", "required": false, "schema": cursor],
+        ]
+    }
+    static var idCursor: [String: Any] { ["type": "string", "format": "uuid"] }
+    static var seqCursor: [String: Any] { ["type": "string", "pattern": "^[1-9][0-9]{0,17}$"] }
 
     static var operations: [Operation] { [
         Operation(method: "get", path: "/healthz", id: "health", summary: "The process is alive.", tag: "operations", auth: .none, success: (200, "Status")),
@@ -110,18 +115,18 @@ enum OpenAPIDocument {
         Operation(method: "delete", path: "/v1/invites/{id}", id: "revokeInvite", summary: "Withdraw an open invite.", tag: "members", scope: .membersWrite, parameters: [pathID("id")], success: (204, nil)),
         Operation(method: "post", path: "/v1/invites/accept", id: "acceptInvite", summary: "Accept an invite: new people choose a password, existing ones confirm theirs.", tag: "members", auth: .none, body: "AcceptInvite", success: (201, "Session")),
 
-        Operation(method: "get", path: "/v1/api-keys", id: "listAPIKeys", summary: "API keys, newest first.", tag: "api-keys", scope: .apiKeysRead, parameters: pageParameters, success: (200, "APIKeyPage")),
+        Operation(method: "get", path: "/v1/api-keys", id: "listAPIKeys", summary: "API keys, newest first.", tag: "api-keys", scope: .apiKeysRead, parameters: pageParameters(cursor: idCursor), success: (200, "APIKeyPage")),
         Operation(method: "post", path: "/v1/api-keys", id: "createAPIKey", summary: "Create an API key; `secret` is shown only in this response.", tag: "api-keys", scope: .apiKeysWrite, body: "APIKeyRequest", success: (201, "APIKey")),
         Operation(method: "get", path: "/v1/api-keys/{id}", id: "getAPIKey", summary: "One API key (never its secret).", tag: "api-keys", scope: .apiKeysRead, parameters: [pathID("id")], success: (200, "APIKey")),
         Operation(method: "delete", path: "/v1/api-keys/{id}", id: "revokeAPIKey", summary: "Revoke an API key; it stops working at once.", tag: "api-keys", scope: .apiKeysWrite, parameters: [pathID("id")], success: (204, nil)),
 
-        Operation(method: "get", path: "/v1/audit-events", id: "listAuditEvents", summary: "The audit log, newest first.", tag: "audit", scope: .auditRead, parameters: pageParameters, success: (200, "AuditEventPage")),
+        Operation(method: "get", path: "/v1/audit-events", id: "listAuditEvents", summary: "The audit log, newest first.", tag: "audit", scope: .auditRead, parameters: pageParameters(cursor: seqCursor), success: (200, "AuditEventPage")),
         Operation(method: "get", path: "/v1/audit-events/export", id: "exportAuditEvents", summary: "The whole audit chain as NDJSON, oldest first.", tag: "audit", scope: .auditRead, success: (200, "AuditEvent"), contentType: "application/x-ndjson"),
         Operation(method: "get", path: "/v1/audit-events/verify", id: "verifyAuditChain", summary: "Recompute the hash chain and report the first broken link.", tag: "audit", scope: .auditRead, success: (200, "AuditVerification")),
 
         Operation(method: "post", path: "/v1/operator/sessions", id: "operatorLogin", summary: "Platform operator sign-in; returns a bearer token.", tag: "operator", auth: .none, body: "OperatorLoginRequest", success: (201, "OperatorToken")),
         Operation(method: "delete", path: "/v1/operator/sessions/current", id: "operatorLogout", summary: "Revoke the operator token in use.", tag: "operator", auth: .platformOperator, success: (204, nil)),
-        Operation(method: "get", path: "/v1/operator/tenants", id: "operatorListTenants", summary: "Every tenant, oldest first.", tag: "operator", auth: .platformOperator, parameters: pageParameters, success: (200, "TenantRecordPage")),
+        Operation(method: "get", path: "/v1/operator/tenants", id: "operatorListTenants", summary: "Every tenant, oldest first.", tag: "operator", auth: .platformOperator, parameters: pageParameters(cursor: idCursor), success: (200, "TenantRecordPage")),
         Operation(method: "get", path: "/v1/operator/tenants/{id}", id: "operatorGetTenant", summary: "One tenant.", tag: "operator", auth: .platformOperator, parameters: [pathID("id")], success: (200, "TenantRecord")),
         Operation(method: "post", path: "/v1/operator/tenants/{id}/suspend", id: "operatorSuspendTenant", summary: "Suspend a tenant: its sessions and keys stop working.", tag: "operator", auth: .platformOperator, parameters: [pathID("id")], body: "SuspendRequest", success: (200, "TenantRecord")),
         Operation(method: "post", path: "/v1/operator/tenants/{id}/reactivate", id: "operatorReactivateTenant", summary: "Lift a suspension.", tag: "operator", auth: .platformOperator, parameters: [pathID("id")], success: (200, "TenantRecord")),

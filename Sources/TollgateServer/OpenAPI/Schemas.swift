@@ -15,13 +15,13 @@ enum Schemas {
     static func page(_ item: String) -> [String: Any] {
         object(["items": array(OpenAPIDocument.ref(item)), "next_cursor": ["type": ["string", "null"]]], required: ["items", "next_cursor"])
     }
-    /// Text a person types: at least one visible character, no control characters.
+    /// Text a person types: at least one visible character, no control characters (C0, DEL, C1).
     static func text(max: Int) -> [String: Any] {
-        ["type": "string", "minLength": 1, "maxLength": max, "pattern": "^[^\\u0000-\\u001F\\u007F]*[^\\s\\u0000-\\u001F\\u007F][^\\u0000-\\u001F\\u007F]*$"]
+        ["type": "string", "minLength": 1, "maxLength": max, "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"]
     }
-    static var optionalText: [String: Any] { ["type": "string", "maxLength": 200, "pattern": "^[^\\u0000-\\u001F\\u007F]*$"] }
-    static var email: [String: Any] { ["type": "string", "format": "email", "maxLength": 254, "pattern": "^[^\\s@<>()\\[\\]\\\\,;:\"]+@[^\\s@<>()\\[\\]\\\\,;:\".]+(\\.[^\\s@<>()\\[\\]\\\\,;:\".]+)+$"] }
-    static var password: [String: Any] { ["type": "string", "minLength": 10, "maxLength": 256] }
+    static var optionalText: [String: Any] { ["type": ["string", "null"], "maxLength": 200, "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"] }
+    static var email: [String: Any] { ["type": "string", "format": "email", "maxLength": 254, "pattern": Validation.emailPattern] }
+    static var password: [String: Any] { ["type": "string", "minLength": 10, "maxLength": Validation.maxPasswordLength] }
 
     static var tenant: [String: Any] { object(["id": uuid, "name": string(), "status": string(["enum": ["active", "suspended"]])], required: ["id", "name", "status"]) }
     static var user: [String: Any] {
@@ -83,7 +83,7 @@ enum Schemas {
                 ], required: ["id", "email", "role", "status", "created_at", "expires_at", "token", "accept_url"]),
             "AcceptInvite": object(["token": string(["minLength": 1]), "password": password, "name": optionalText], required: ["token", "password"]),
             "APIKeyRequest": object(
-                ["name": text(max: 100), "scopes": ["type": "array", "items": scopes, "minItems": 1], "expires_at": time],
+                ["name": text(max: 100), "scopes": ["type": "array", "items": scopes, "minItems": 1], "expires_at": nullableTime],
                 required: ["name", "scopes"]),
             "APIKey": object(
                 [

@@ -70,10 +70,9 @@ struct OperatorController {
     func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try await requireOperator(request)
         let page = try PageRequest(request)
-        let cursor = try page.cursor.map(Cursor.decodeTimeID)
-        let records = try await tenants.tenants(afterCreatedAt: cursor, limit: page.limit + 1)
+        let records = try await tenants.tenants(after: try page.cursorID(), limit: page.limit + 1)
         let items = Array(records.prefix(page.limit))
-        let next = records.count > page.limit ? items.last.map { Cursor.encodeTimeID($0.createdAt, $0.id) } : nil
+        let next = records.count > page.limit ? items.last?.id.uuidString : nil
         return try .json(Page(items: items, nextCursor: next))
     }
 

@@ -7,6 +7,7 @@ import Glibc
 /// Runs a command to completion with posix_spawn + waitpid. Foundation's `Process` waits for its pipes and
 /// exit notification in ways that hang when the child leaves a daemon behind (as `pg_ctl start` does).
 enum ChildProcess {
+    @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> String {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-\(UUID().uuidString).out").path
         defer { unlink(outputPath) }
@@ -24,7 +25,7 @@ enum ChildProcess {
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, environ)
         guard spawned == 0 else {
-            throw EmbeddedPostgresError(command: executable, status: spawned, output: String(cString: strerror(spawned)))
+            throw ChildProcessError(command: executable, status: spawned, output: String(cString: strerror(spawned)))
         }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
@@ -32,8 +33,15 @@ enum ChildProcess {
         let exited = (status & 0x7f) == 0
         let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         guard code == 0 else {
-            throw EmbeddedPostgresError(command: ([executable] + arguments).joined(separator: " "), status: code, output: output)
+            throw ChildProcessError(command: ([executable] + arguments).joined(separator: " "), status: code, output: output)
         }
         return output
     }
+}
+
+struct ChildProcessError: Error, CustomStringConvertible {
+    let command: String
+    let status: Int32
+    let output: String
+    var description: String { "`\(command)` failed (exit \(status)):\n\(output)" }
 }

@@ -40,8 +40,9 @@ public struct EmbeddedPostgres: Sendable {
         }
         if runsAsOtherUser {
             try ensureSystemUser()
-            try run("/bin/chown", ["-R", "\(osUser):\(osUser)", socketDirectory, clusterDirectory])
-            guard (try? run("/sbin/runuser", ["-u", osUser, "--", "test", "-w", socketDirectory])) != nil else {
+            // Only the two directories we create: initdb, run as that user, owns everything inside them.
+            try ChildProcess.run("/bin/chown", ["\(osUser):\(osUser)", socketDirectory, clusterDirectory])
+            guard (try? ChildProcess.run("/sbin/runuser", ["-u", osUser, "--", "test", "-w", socketDirectory])) != nil else {
                 throw ConfigurationError(
                     "PostgreSQL runs as the system user '\(osUser)', which cannot reach \(dataDirectory); "
                         + "use a TOLLGATE_DATA_DIR whose parent directories are traversable (e.g. /var/lib/tollgate)")
@@ -102,23 +103,18 @@ public struct EmbeddedPostgres: Sendable {
     private func ensureSystemUser() throws {
         if getpwnam(osUser) != nil { return }
         logger.info("creating system user for PostgreSQL", metadata: ["user": "\(osUser)"])
-        try run("/usr/sbin/useradd", ["--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", osUser])
+        try ChildProcess.run("/usr/sbin/useradd", ["--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", osUser])
     }
 
     @discardableResult
     private func asPostgres(_ executable: String, _ arguments: [String]) throws -> String {
         if runsAsOtherUser {
-            return try run("/sbin/runuser", ["-u", osUser, "--", executable] + arguments)
+            return try ChildProcess.run("/sbin/runuser", ["-u", osUser, "--", executable] + arguments)
         }
-        return try run(executable, arguments)
+        return try ChildProcess.run(executable, arguments)
     }
 
-    @discardableResult
-    private func run(_ executable: String, _ arguments: [String]) throws -> String {
-        try ChildProcess.run(executable, arguments)
-    }
-
-    /// The newest PostgreSQL installed the Debian way, or whatever `pg_config` reports.
+    /// The newest PostgreSQL installed the Debian way, or the first `pg_ctl` on PATH.
     static func binaryDirectory() throws -> String {
         let root = "/usr/lib/postgresql"
         let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init).sorted()
@@ -131,11 +127,4 @@ public struct EmbeddedPostgres: Sendable {
         }
         throw ConfigurationError("PostgreSQL server binaries (initdb, pg_ctl) were not found; install postgresql-15 or set DATABASE_URL")
     }
-}
-
-struct EmbeddedPostgresError: Error, CustomStringConvertible {
-    let command: String
-    let status: Int32
-    let output: String
-    var description: String { "`\(command)` failed (exit \(status)):\n\(output)" }
 }

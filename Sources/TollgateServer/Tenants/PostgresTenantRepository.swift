@@ -35,30 +35,17 @@ public struct PostgresTenantRepository: TenantRepository {
         }
     }
 
-    public func tenants(afterCreatedAt cursor: (Date, UUID)?, limit: Int) async throws -> [TenantRecord] {
-        try await database.withPlatform { connection in
-            let (after, afterID) = cursor ?? (Date(timeIntervalSince1970: 0), UUID(uuidString: "00000000-0000-0000-0000-000000000000")!)
-            let rows = try await connection.query(
-                """
-                SELECT t.id, t.name, t.status, t.created_at, t.suspended_at, t.suspension_reason,
-                       (SELECT count(*) FROM memberships m WHERE m.tenant_id = t.id)::int8
-                FROM tenants t WHERE (t.created_at, t.id) > (\(after), \(afterID))
-                ORDER BY t.created_at, t.id LIMIT \(limit)
-                """, logger: database.logger)
-            return try await Self.records(rows)
-        }
+    public func tenants(after: UUID?, limit: Int) async throws -> [TenantRecord] {
+        try await records(
+            """
+            \(unescaped: Self.select)
+            WHERE \(after)::uuid IS NULL OR (t.created_at, t.id) > (SELECT created_at, id FROM tenants WHERE id = \(after))
+            ORDER BY t.created_at, t.id LIMIT \(limit)
+            """)
     }
 
     public func tenant(id: UUID) async throws -> TenantRecord? {
-        try await database.withPlatform { connection in
-            let rows = try await connection.query(
-                """
-                SELECT t.id, t.name, t.status, t.created_at, t.suspended_at, t.suspension_reason,
-                       (SELECT count(*) FROM memberships m WHERE m.tenant_id = t.id)::int8
-                FROM tenants t WHERE t.id = \(id)
-                """, logger: database.logger)
-            return try await Self.records(rows).first
-        }
+        try await records("\(unescaped: Self.select) WHERE t.id = \(id)").first
     }
 
     public func setStatus(_ status: String, reason: String?, tenantID: UUID, audit: AuditRecord) async throws -> Bool {
@@ -77,16 +64,25 @@ public struct PostgresTenantRepository: TenantRepository {
         }
     }
 
-    private static func records(_ rows: PostgresRowSequence) async throws -> [TenantRecord] {
-        var result: [TenantRecord] = []
-        for try await (id, name, status, created, suspended, reason, members) in rows.decode(
-            (UUID, String, String, Date, Date?, String?, Int).self)
-        {
-            result.append(
-                TenantRecord(
-                    id: id, name: name, status: status, createdAt: created, suspendedAt: suspended, suspensionReason: reason,
-                    memberCount: members))
+    private static let select = """
+        SELECT t.id, t.name, t.status, t.created_at, t.suspended_at, t.suspension_reason,
+               (SELECT count(*) FROM memberships m WHERE m.tenant_id = t.id)::int8
+        FROM tenants t
+        """
+
+    /// Runs a query that starts with `select`.
+    private func records(_ query: PostgresQuery) async throws -> [TenantRecord] {
+        try await database.withPlatform { connection in
+            var result: [TenantRecord] = []
+            for try await (id, name, status, created, suspended, reason, members) in try await connection.query(query, logger: database.logger)
+                .decode((UUID, String, String, Date, Date?, String?, Int).self)
+            {
+                result.append(
+                    TenantRecord(
+                        id: id, name: name, status: status, createdAt: created, suspendedAt: suspended, suspensionReason: reason,
+                        memberCount: members))
+            }
+            return result
         }
-        return result
     }
 }

@@ -20,7 +20,8 @@ public struct TenantRecord: Codable, Sendable, Equatable {
 public protocol TenantRepository: Sendable {
     /// Creates the tenant, its owner and the start of its audit chain; throws `TenantError.emailTaken`.
     func signup(_ request: SignupRequest, clientAddress: String) async throws -> (tenant: TenantSummary, user: UserSummary)
-    func tenants(afterCreatedAt cursor: (Date, UUID)?, limit: Int) async throws -> [TenantRecord]
+    /// Oldest first; `after` is the last tenant of the previous page.
+    func tenants(after: UUID?, limit: Int) async throws -> [TenantRecord]
     func tenant(id: UUID) async throws -> TenantRecord?
     /// Returns false when no such tenant exists.
     func setStatus(_ status: String, reason: String?, tenantID: UUID, audit: AuditRecord) async throws -> Bool
