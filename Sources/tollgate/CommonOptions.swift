@@ -66,5 +66,10 @@ func readable<T>(_ body: () async throws -> T) async throws -> T {
     } catch let error as ConfigurationError {
         FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
         throw ExitCode(2)
+    } catch let error as PSQLError {
+        // PSQLError's description is deliberately vague; the server's own message is what an operator needs.
+        let message = error.serverInfo?[.message].map { "PostgreSQL says: \($0)" + (error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "") }
+        FileHandle.standardError.write(Data("error: database: \(message ?? String(reflecting: error))\n".utf8))
+        throw ExitCode(1)
     }
 }

@@ -29,7 +29,7 @@ enum TestEnvironment {
     static func configuration(databaseURL: String) -> ServerConfiguration {
         var configuration = ServerConfiguration(
             dataDirectory: FileManager.default.temporaryDirectory.path, secretKey: SecureRandom.bytes(32),
-            resources: ResourceDirectories(migrations: repositoryRoot + "/migrations"))
+            resources: ResourceDirectories(migrations: repositoryRoot + "/migrations", web: repositoryRoot + "/web"))
         configuration.port = 0
         configuration.databaseURL = databaseURL
         configuration.argon2 = Argon2Parameters(memoryKiB: 1024, iterations: 1, parallelism: 1)

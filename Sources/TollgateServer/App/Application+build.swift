@@ -89,6 +89,10 @@ func buildRouter(_ dependencies: AppDependencies) async throws -> Router<AppRequ
     router.add(middleware: SecurityHeadersMiddleware(secure: configuration.cookiesAreSecure))
     let routeTable = RouteTable()
     router.add(middleware: ProblemMiddleware(routes: routeTable))
+    router.add(
+        middleware: FileMiddleware(
+            configuration.resources.web + "/static", urlBasePath: "/static",
+            cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])])))
 
     HealthController(database: dependencies.database, migrator: dependencies.migrator, registry: dependencies.registry)
         .addRoutes(to: router)
@@ -108,6 +112,9 @@ func buildRouter(_ dependencies: AppDependencies) async throws -> Router<AppRequ
     MembersController(team: dependencies.team, accounts: dependencies.accounts, members: dependencies.members).addRoutes(to: api)
     APIKeysController(service: dependencies.apiKeyService, apiKeys: dependencies.apiKeys).addRoutes(to: api)
     AuditController(audit: dependencies.audit).addRoutes(to: api)
+
+    Dashboard(dependencies: dependencies, pages: try await PageRenderer(directory: configuration.resources.web + "/templates"))
+        .addRoutes(to: router)
 
     routeTable.load(router.routes.map { ($0.path.description, $0.method.rawValue) })
 

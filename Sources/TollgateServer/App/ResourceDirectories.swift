@@ -1,12 +1,15 @@
 import Foundation
 
-/// Where the SQL migrations live: next to the source tree in development,
-/// under /usr/share/tollgate in an installed image, or wherever the environment says.
+/// Where the SQL migrations and the dashboard's templates and static files live: next to the source tree in
+/// development, under /usr/share/tollgate in an installed image, or wherever the environment says.
 public struct ResourceDirectories: Sendable {
     public var migrations: String
+    /// Holds `templates/` (Mustache) and `static/` (served under /static).
+    public var web: String
 
-    public init(migrations: String) {
+    public init(migrations: String, web: String) {
         self.migrations = migrations
+        self.web = web
     }
 
     public static func locate(environment: [String: String]) throws -> ResourceDirectories {
@@ -28,6 +31,7 @@ public struct ResourceDirectories: Sendable {
                 "cannot find the '\(name)' directory (looked in \(roots.joined(separator: ", "))); set TOLLGATE_HOME to the directory holding it")
         }
         return ResourceDirectories(
-            migrations: try find("migrations", override: environment["TOLLGATE_MIGRATIONS_DIR"]))
+            migrations: try find("migrations", override: environment["TOLLGATE_MIGRATIONS_DIR"]),
+            web: try find("web", override: environment["TOLLGATE_WEB_DIR"]))
     }
 }

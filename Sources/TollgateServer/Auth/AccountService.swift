@@ -214,6 +214,12 @@ struct AccountService: Sendable {
         return TOTP(secret: secret)
     }
 
+    /// The secret being enrolled but not yet confirmed, if any.
+    func pendingTOTP(_ principal: Principal) async throws -> TOTP? {
+        guard principal.isSession, let user = principal.user else { return nil }
+        return try await sessions.pendingTOTPSecret(userID: user.id).map(TOTP.init(secret:))
+    }
+
     func setTOTP(enabled: Bool, code: String, principal: Principal, caller: Caller) async throws {
         guard principal.isSession, let user = principal.user else {
             throw Problem.forbidden("A second factor belongs to a person; sign in with a session to change it.")

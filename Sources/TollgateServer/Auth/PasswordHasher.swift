@@ -43,7 +43,7 @@ public struct PasswordHasher: Sendable {
         guard result == ARGON2_OK.rawValue else {
             throw PasswordHashingError(message: String(cString: argon2_error_message(result)))
         }
-        return String(cString: encoded)
+        return String(decoding: encoded.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 

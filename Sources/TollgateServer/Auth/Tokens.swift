@@ -20,6 +20,11 @@ enum Tokens {
     static func operatorSession() -> String { "tgo_" + SecureRandom.base62String(length: 43) }
     static func csrf() -> String { SecureRandom.base62String(length: 32) }
 
+    /// What `csrf()` produces; anything else in a cookie is replaced rather than trusted.
+    static func isFormToken(_ value: String) -> Bool {
+        value.utf8.count == 32 && value.utf8.allSatisfy { (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }
+    }
+
     /// `tgk_<8-char id>_<40-char secret>`; the `tgk_<id>` part is stored in clear to find the key and to show it.
     static func apiKey() -> (key: String, prefix: String) {
         let prefix = "tgk_" + SecureRandom.base62String(length: 8)

@@ -15,6 +15,7 @@ public struct Database: Sendable {
         self.metrics = metrics
     }
 
+    @discardableResult
     public func withTenant<Result>(
         _ tenantID: UUID,
         isolation: isolated (any Actor)? = #isolation,
@@ -23,6 +24,7 @@ public struct Database: Sendable {
         try await transaction(setting: "tollgate.tenant_id", to: tenantID.uuidString, body)
     }
 
+    @discardableResult
     public func withPlatform<Result>(
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> sending Result
