@@ -10,15 +10,16 @@ SWIFT ?= swift
 deps:
 	scripts/install-deps.sh
 
-# Python tools for the API fuzz test (.venv; offline once installed).
-venv:
+# Python tools for the API fuzz and browser tests (.venv; offline once installed).
+venv: deps
 	scripts/venv.sh
 
 build:
 	$(SWIFT) build
 
 # Unit/integration tests and the end-to-end suite share one throwaway PostgreSQL cluster.
-test: deps venv
+test: venv
+	scripts/install-deps.sh --test
 	scripts/test-postgres.sh sh -c '$(SWIFT) build --build-tests && $(SWIFT) test && scripts/e2e.sh .build/debug/tollgate'
 
 # Starts with the embedded PostgreSQL under the data directory unless DATABASE_URL is set.

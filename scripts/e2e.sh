@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end checks against a real `tollgate serve`:
-#   (a) external PostgreSQL: API fuzzing with schemathesis, then graceful SIGTERM shutdown;
+#   (a) external PostgreSQL: API fuzzing with schemathesis, the dashboard journey in headless Chromium,
+#       then graceful SIGTERM shutdown;
 #   (b) embedded PostgreSQL: first start, data-dir locking, clean shutdown, restart with the same data.
 # Usage: scripts/e2e.sh [path/to/tollgate]   (default .build/debug/tollgate)
 # Needs TOLLGATE_TEST_DATABASE_URL (run it under scripts/test-postgres.sh). Logs go to .test-run/e2e/.
@@ -122,6 +123,15 @@ if TOLLGATE_URL=$url .venv/bin/python Tests/e2e/run_fuzz.py >"$logs/fuzz.log" 2>
 else
   tail -n 80 "$logs/fuzz.log" >&2
   fail "schemathesis (full output in $logs/fuzz.log)"
+fi
+
+# Screenshots and DOM dumps of failed browser tests land in $logs too.
+if TOLLGATE_URL=$url TOLLGATE_E2E_ARTIFACTS=$logs .venv/bin/python -m pytest -c Tests/e2e/pytest.ini Tests/e2e \
+    >"$logs/browser.log" 2>&1; then
+  ok "dashboard in headless Chromium: $(tail -n 1 "$logs/browser.log")"
+else
+  tail -n 80 "$logs/browser.log" >&2
+  fail "dashboard in headless Chromium (full output in $logs/browser.log)"
 fi
 stop external "$pid"
 

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Install the system packages Tollgate needs to build and test (Debian 12).
 # Idempotent: only missing packages are installed, and `apt-get update` is skipped
-# when nothing is missing. Usage: scripts/install-deps.sh [--bench]
+# when nothing is missing. Usage: scripts/install-deps.sh [--test] [--bench]
 set -euo pipefail
 
 bench=0
+test=0
 for arg in "$@"; do
   case "$arg" in
     --bench) bench=1 ;;
-    *) echo "usage: $0 [--bench]" >&2; exit 2 ;;
+    --test) test=1 ;;
+    *) echo "usage: $0 [--test] [--bench]" >&2; exit 2 ;;
   esac
 done
 
@@ -18,6 +20,10 @@ wanted=(libargon2-dev pkg-config postgresql-15 postgresql-client-15 curl)
 # Debian's python3 ships without ensurepip unless python3-venv is installed.
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
   wanted+=(python3-venv)
+fi
+# The dashboard test drives Debian's headless Chromium through chromedriver.
+if [ "$test" = 1 ]; then
+  wanted+=(chromium chromium-driver)
 fi
 if [ "$bench" = 1 ]; then
   wanted+=(wrk)
