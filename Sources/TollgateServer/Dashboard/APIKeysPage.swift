@@ -67,9 +67,7 @@ struct APIKeysPage {
     }
 
     func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let principal = try context.requirePrincipal()
-        let form = try await FormData(request: request, context: context)
-        try form.requireCSRF(of: principal)
+        let (principal, form) = try await FormData.signedIn(request, context: context)
         do {
             let expiresAt = try Self.expiry(form["expires_in_days"])
             let (key, secret) = try await service.create(
@@ -85,9 +83,7 @@ struct APIKeysPage {
     }
 
     func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let principal = try context.requirePrincipal()
-        let form = try await FormData(request: request, context: context)
-        try form.requireCSRF(of: principal)
+        let (principal, _) = try await FormData.signedIn(request, context: context)
         let id = try context.parameters.require("id", as: UUID.self)
         do {
             try await service.revoke(id: id, by: principal, caller: Caller(request: request, context: context))

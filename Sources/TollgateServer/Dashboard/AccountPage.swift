@@ -35,8 +35,7 @@ struct AccountPage {
     }
 
     func beginTOTP(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let principal = try context.requirePrincipal()
-        try await FormData(request: request, context: context).requireCSRF(of: principal)
+        let (principal, _) = try await FormData.signedIn(request, context: context)
         do {
             let totp = try await accounts.beginTOTP(principal)
             return pages.render("account", view(principal, enrolment: enrolment(totp, principal)))
@@ -56,9 +55,7 @@ struct AccountPage {
     }
 
     private func setTOTP(enabled: Bool, _ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let principal = try context.requirePrincipal()
-        let form = try await FormData(request: request, context: context)
-        try form.requireCSRF(of: principal)
+        let (principal, form) = try await FormData.signedIn(request, context: context)
         do {
             try await accounts.setTOTP(
                 enabled: enabled, code: form["code"].trimmingCharacters(in: .whitespaces), principal: principal,

@@ -18,8 +18,7 @@ struct Dashboard {
 
         let member = router.group().add(middleware: errors).add(middleware: DashboardAuthMiddleware(authenticator: dependencies.authenticator))
         member.post("logout") { request, context in
-            let principal = try context.requirePrincipal()
-            try await FormData(request: request, context: context).requireCSRF(of: principal)
+            let (principal, _) = try await FormData.signedIn(request, context: context)
             try await accounts.logout(principal, caller: Caller(request: request, context: context))
             var response = Response.redirect(to: "/login", type: .normal)
             response.setCookie(accounts.clearedSessionCookie())

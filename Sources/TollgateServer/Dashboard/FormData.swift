@@ -53,8 +53,16 @@ struct FormData: Sendable {
         Dictionary(uniqueKeysWithValues: names.map { ($0, self[$0]) })
     }
 
+    /// A form posted from a signed-in page: the person posting it, and its fields once its CSRF token checks out.
+    static func signedIn(_ request: Request, context: AppRequestContext) async throws -> (Principal, FormData) {
+        let principal = try context.requirePrincipal()
+        let form = try await FormData(request: request, context: context)
+        try form.requireCSRF(of: principal)
+        return (principal, form)
+    }
+
     /// A signed-in form must carry the session's CSRF token (the browser sends the cookie on its own).
-    func requireCSRF(of principal: Principal) throws {
+    private func requireCSRF(of principal: Principal) throws {
         guard case .session(_, let token) = principal.credential, ConstantTime.equals(Array(self[Self.csrfField].utf8), Array(token.utf8))
         else { throw Self.staleForm }
     }

@@ -62,9 +62,7 @@ struct TeamPage {
     }
 
     func invite(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let principal = try context.requirePrincipal()
-        let form = try await FormData(request: request, context: context)
-        try form.requireCSRF(of: principal)
+        let (principal, form) = try await FormData.signedIn(request, context: context)
         do {
             let issued = try await team.invite(
                 email: form["email"], role: form["role"], by: principal, caller: Caller(request: request, context: context))
@@ -102,9 +100,7 @@ struct TeamPage {
         _ request: Request, _ context: AppRequestContext, done: String,
         _ body: (Principal, FormData, Caller) async throws -> Void
     ) async throws -> Response {
-        let principal = try context.requirePrincipal()
-        let form = try await FormData(request: request, context: context)
-        try form.requireCSRF(of: principal)
+        let (principal, form) = try await FormData.signedIn(request, context: context)
         do {
             try await body(principal, form, Caller(request: request, context: context))
         } catch let problem as Problem where problem.status.code < 500 && problem.status != .notFound {

@@ -18,7 +18,7 @@ extension Request {
                 .unsupportedMediaType, "unsupported-media-type", title: "Unsupported media type",
                 detail: "Send the body as JSON with 'Content-Type: application/json'.")
         }
-        var body = self.body
+        let body = self.body
         let buffer = try await body.collect(upTo: context.maxUploadSize)
         let data = Data(buffer.readableBytesView)
         let object: Any
