@@ -14,8 +14,11 @@ import Testing
         try await withApp { client, url in
             let owner = try await client.signup("rls@example.com")
             _ = try await client.apiKey(owner)
+            let (site, _) = try await client.json(
+                .post, "/v1/sites", headers: owner.sessionHeaders, body: #"{"name":"Blog","hostnames":["rls.example.com"]}"#)
+            #expect(site.status == .created)
             try await TestEnvironment.admin(url) { connection in
-                for table in ["tenants", "users", "memberships", "sessions", "api_keys", "audit_events", "audit_heads", "invites"] {
+                for table in ["tenants", "users", "memberships", "sessions", "api_keys", "audit_events", "audit_heads", "invites", "sites", "site_hostnames"] {
                     let count = try await connection.query("SELECT count(*)::int8 FROM \(unescaped: table)", logger: TestEnvironment.logger)
                         .decode(Int.self).first { _ in true }
                     #expect(count == 0, "\(table) leaked \(count ?? -1) rows without a tenant setting")
@@ -41,15 +44,22 @@ import Testing
             let bob = try await client.signup("bob@example.com", tenant: "Bob Co")
             let bobKey = try await client.apiKey(bob)
             let (_, invite) = try await client.json(.post, "/v1/invites", headers: bob.sessionHeaders, body: #"{"email":"x@example.com","role":"viewer"}"#)
-            let ids = ["user_id": bob.userID, "id": bobKey.id, "invite": invite["id"] as! String]
+            let (_, site) = try await client.json(
+                .post, "/v1/sites", headers: bob.sessionHeaders, body: #"{"name":"Bob's blog","hostnames":["blog.bob.example"]}"#)
+            let ids = ["user_id": bob.userID, "id": bobKey.id, "invite": invite["id"] as! String, "site": site["id"] as! String]
 
             var checked = 0
             for operation in OpenAPIDocument.operations where operation.path.contains("{") && operation.auth == .tenant {
-                let candidates = operation.path.contains("invites") ? [ids["invite"]!] : [ids["user_id"]!, ids["id"]!]
+                let candidates =
+                    if operation.path.contains("invites") { [ids["invite"]!] }
+                    else if operation.path.hasPrefix("/v1/sites/") { [ids["site"]!] }
+                    else { [ids["user_id"]!, ids["id"]!] }
                 for id in candidates {
                     let path = operation.path.replacingOccurrences(of: #"\{[a-z_]+\}"#, with: id, options: .regularExpression)
                     let body: String? = switch operation.body {
                     case "RoleChange": #"{"role":"viewer"}"#
+                    case "SiteUpdate": #"{"name":"Mine now"}"#
+                    case "PricingPolicy": #"{"currency":"USD","default_price":{"micros":1,"currency":"USD"}}"#
                     default: nil
                     }
                     let (response, problem) = try await client.json(
@@ -62,6 +72,8 @@ import Testing
             // Bob's things are untouched.
             #expect(try await client.json(.get, "/v1/api-keys/\(bobKey.id)", headers: bearer(bobKey.secret)).0.status == .ok)
             #expect(try await client.json(.get, "/v1/members/\(bob.userID)", headers: bearer(bobKey.secret)).0.status == .ok)
+            let (_, bobSite) = try await client.json(.get, "/v1/sites/\(ids["site"]!)", headers: bearer(bobKey.secret))
+            #expect(bobSite["name"] as? String == "Bob's blog" && bobSite["version"] as? Int == 1 && bobSite["status"] as? String == "active")
         }
     }
 
@@ -114,8 +126,11 @@ import Testing
             #expect(broken["intact"] as? Bool == false)
             #expect(broken["broken_at_seq"] as? Int == 2)
             let reports = try await withPostgresClient(url) { try await AuditVerification.run(tenantID: nil, client: $0, logger: TestEnvironment.logger) }
-            #expect(reports.count == 1)
-            #expect(reports.first.map { if case .broken(2, _) = $0.verdict { true } else { false } } == true)
+            // The tenant's chain is broken; the platform's own chain (migration 0003) is intact.
+            #expect(reports.count == 2)
+            let tenantReport = reports.first { $0.tenantID == UUID(uuidString: owner.tenantID) }
+            #expect(tenantReport.map { if case .broken(2, _) = $0.verdict { true } else { false } } == true)
+            #expect(reports.first { $0.tenantID == AuditLog.platformChain }?.verdict == .intact(events: 0))
         }
     }
 

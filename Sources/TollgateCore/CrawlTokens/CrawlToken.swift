@@ -30,37 +30,28 @@ public struct CrawlToken: Sendable, Hashable {
         } catch {
             throw CrawlTokenError.signingFailed("\(error)")
         }
-        let signingInput = "\(prefix).\(Base64URL.encode(payload))"
-        let signature: Data
         do {
-            signature = try signingKey.privateKey.signature(for: Array(signingInput.utf8))
+            return try CompactSigned.seal(prefix: prefix, payload: payload, key: signingKey.privateKey)
         } catch {
             throw CrawlTokenError.signingFailed("\(error)")
         }
-        return "\(signingInput).\(Base64URL.encode(signature))"
     }
 
     /// Splits and decodes a token without checking its signature; only `verify` may trust the result.
     static func decode(
         _ token: String
     ) throws(CrawlTokenError) -> (payload: CrawlTokenPayload, signingInput: String, signature: [UInt8]) {
-        guard token.utf8.count <= maximumLength else { throw CrawlTokenError.malformed("longer than \(maximumLength) bytes") }
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3 else { throw CrawlTokenError.malformed("expected 3 dot-separated parts, found \(parts.count)") }
-        guard parts[0] == prefix else { throw CrawlTokenError.malformed("prefix is not \(prefix)") }
-        // Only the canonical encoding is accepted (no stray padding bits), so one token has exactly one spelling.
-        guard let payloadBytes = Base64URL.decode(String(parts[1])), !payloadBytes.isEmpty,
-            Base64URL.encode(payloadBytes) == parts[1]
-        else { throw CrawlTokenError.malformed("payload is not canonical base64url") }
-        guard let signature = Base64URL.decode(String(parts[2])), signature.count == 64,
-            Base64URL.encode(signature) == parts[2]
-        else { throw CrawlTokenError.malformed("signature is not 64 bytes of canonical base64url") }
+        let parts: CompactSigned.Parts
+        switch CompactSigned.open(token, prefix: prefix, maximumLength: maximumLength) {
+        case .success(let opened): parts = opened
+        case .failure(let malformed): throw CrawlTokenError.malformed(malformed.reason)
+        }
         let payload: CrawlTokenPayload
         do {
-            payload = try JSONDecoder().decode(CrawlTokenPayload.self, from: Data(payloadBytes))
+            payload = try JSONDecoder().decode(CrawlTokenPayload.self, from: Data(parts.payload))
         } catch {
             throw CrawlTokenError.malformed("payload is not valid token JSON")
         }
-        return (payload, "\(parts[0]).\(parts[1])", signature)
+        return (payload, parts.signingInput, parts.signature)
     }
 }

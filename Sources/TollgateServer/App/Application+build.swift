@@ -17,13 +17,21 @@ public struct AppDependencies: Sendable {
     let accounts: AccountService
     let team: TeamService
     let apiKeyService: APIKeyService
+    let siteService: SiteService
     let tenants: any TenantRepository
     let members: any MemberRepository
     let apiKeys: any APIKeyRepository
+    let sites: any SiteRepository
     let audit: any AuditRepository
     let operators: any OperatorRepository
     let throttle: LoginThrottle
     let decoyHash: String
+    public let ledger: any LedgerRepository
+    public let crawlerOperators: any CrawlerOperatorRepository
+    public let chargePosting: ChargePostingService
+    let crawlerOperatorService: CrawlerOperatorService
+    let crawlTokens: any CrawlTokenRepository
+    let signingKeys: any SigningKeyRepository
 
     public init(configuration: ServerConfiguration, postgres: PostgresClient.Configuration, registry: PrometheusCollectorRegistry, logger: Logger) async throws {
         var postgres = postgres
@@ -42,6 +50,7 @@ public struct AppDependencies: Sendable {
         tenants = PostgresTenantRepository(database: database)
         members = PostgresMemberRepository(database: database)
         apiKeys = PostgresAPIKeyRepository(database: database)
+        sites = PostgresSiteRepository(database: database)
         audit = PostgresAuditRepository(database: database)
         operators = PostgresOperatorRepository(database: database)
         let sessions = PostgresSessionRepository(database: database)
@@ -57,6 +66,14 @@ public struct AppDependencies: Sendable {
             members: members, tokens: tokens, authenticator: authenticator, inviteLifetime: configuration.inviteLifetime,
             publicURL: configuration.publicURL)
         apiKeyService = APIKeyService(apiKeys: apiKeys, tokens: tokens, authenticator: authenticator)
+        siteService = SiteService(sites: sites)
+        ledger = PostgresLedgerRepository(database: database)
+        crawlerOperators = PostgresCrawlerOperatorRepository(database: database)
+        chargePosting = ChargePostingService(ledger: ledger, platformFeeBasisPoints: configuration.platformFeeBasisPoints)
+        crawlerOperatorService = CrawlerOperatorService(
+            operators: crawlerOperators, passwords: passwords, tokens: tokens, throttle: throttle, decoyHash: decoyHash)
+        crawlTokens = PostgresCrawlTokenRepository(database: database)
+        signingKeys = PostgresSigningKeyRepository(database: database, sealer: KeySealer(secretKey: configuration.secretKey))
     }
 }
 
@@ -106,12 +123,27 @@ func buildRouter(_ dependencies: AppDependencies) async throws -> Router<AppRequ
         tokens: dependencies.tokens, throttle: dependencies.throttle, authenticator: dependencies.authenticator,
         decoyHash: dependencies.decoyHash
     ).addRoutes(to: router.group("v1"))
+    OperatorLedgerController(
+        auth: OperatorAuth(operators: dependencies.operators, tokens: dependencies.tokens),
+        crawlerOperators: dependencies.crawlerOperators, ledger: dependencies.ledger
+    ).addRoutes(to: router.group("v1"))
+    CrawlerOperatorController(
+        service: dependencies.crawlerOperatorService, operators: dependencies.crawlerOperators, ledger: dependencies.ledger
+    ).addRoutes(to: router.group("v1"))
+    CrawlTokenController(
+        service: dependencies.crawlerOperatorService, tokens: dependencies.crawlTokens, keys: dependencies.signingKeys,
+        ledger: dependencies.ledger, issuer: configuration.publicURL
+    ).addRoutes(to: router.group("v1"))
+    SigningKeysController(keys: dependencies.signingKeys, auth: OperatorAuth(operators: dependencies.operators, tokens: dependencies.tokens))
+        .addRoutes(to: router.group("v1"))
 
     let api = router.group("v1").add(middleware: AuthMiddleware(authenticator: dependencies.authenticator))
     SessionController(accounts: dependencies.accounts).addRoutes(to: api)
     MembersController(team: dependencies.team, accounts: dependencies.accounts, members: dependencies.members).addRoutes(to: api)
     APIKeysController(service: dependencies.apiKeyService, apiKeys: dependencies.apiKeys).addRoutes(to: api)
     AuditController(audit: dependencies.audit).addRoutes(to: api)
+    EarningsController(ledger: dependencies.ledger).addRoutes(to: api)
+    SitesController(service: dependencies.siteService, sites: dependencies.sites).addRoutes(to: api)
 
     Dashboard(dependencies: dependencies, pages: try await PageRenderer(directory: configuration.resources.web + "/templates"))
         .addRoutes(to: router)

@@ -21,6 +21,8 @@ public struct ServerConfiguration: Sendable {
     /// How long a verified API key or session is trusted without asking PostgreSQL again.
     public var authCacheLifetime: Duration = .seconds(5)
     public var databaseMaxConnections: Int = 20
+    /// The platform's share of every charge, in basis points (1000 = 10 %).
+    public var platformFeeBasisPoints: Int = 1000
     public var resources: ResourceDirectories
     public var embeddedPostgresUser: String = "tollgate"
     public var logLevel: Logger.Level = .info
@@ -70,6 +72,7 @@ public struct ServerConfiguration: Sendable {
         configuration.authCacheLifetime = .seconds(
             try env.int("TOLLGATE_AUTH_CACHE_SECONDS", default: 5, range: 0...300))
         configuration.databaseMaxConnections = try env.int("TOLLGATE_DB_MAX_CONNECTIONS", default: 20, range: 1...500)
+        configuration.platformFeeBasisPoints = try env.int("TOLLGATE_PLATFORM_FEE_BPS", default: 1000, range: 0...10_000)
         if let user = env["TOLLGATE_POSTGRES_OS_USER"] { configuration.embeddedPostgresUser = user }
         if let level = env["LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {

@@ -5,6 +5,10 @@ import PostgresNIO
 /// Appends to a tenant's chain inside the caller's transaction, so an action and its audit event commit together.
 /// The head row is locked for the append, serialising writers per tenant.
 enum AuditLog {
+    /// The platform's own chain (crawler operators, manual ledger credits): a reserved tenant id no person can join,
+    /// created by migration 0003 and hidden from tenant listings.
+    static let platformChain = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+
     static func start(tenantID: UUID, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(
             "INSERT INTO audit_heads (tenant_id, last_seq, last_hash) VALUES (\(tenantID), 0, \(bytea: AuditChain.genesis))",

@@ -18,6 +18,7 @@ enum Tokens {
     static func session() -> String { "tgs_" + SecureRandom.base62String(length: 43) }
     static func invite() -> String { "tgi_" + SecureRandom.base62String(length: 43) }
     static func operatorSession() -> String { "tgo_" + SecureRandom.base62String(length: 43) }
+    static func crawlerOperator() -> String { "tgp_" + SecureRandom.base62String(length: 43) }
     static func csrf() -> String { SecureRandom.base62String(length: 32) }
 
     /// What `csrf()` produces; anything else in a cookie is replaced rather than trusted.

@@ -45,8 +45,15 @@ extension Request {
     }
 
     static func fieldError(_ error: DecodingError) -> Problem.FieldError {
+        /// `path_rules[2].pattern`: array indices in brackets, as `PricingPolicyIssue` and the docs name fields.
         func path(_ codingPath: [any CodingKey]) -> String {
-            codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            codingPath.reduce(into: "") { path, key in
+                if let index = key.intValue {
+                    path += "[\(index)]"
+                } else {
+                    path += path.isEmpty ? key.stringValue : "." + key.stringValue
+                }
+            }
         }
         switch error {
         case .keyNotFound(let key, let context):

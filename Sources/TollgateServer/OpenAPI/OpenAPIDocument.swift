@@ -16,11 +16,14 @@ enum OpenAPIDocument {
             "openapi": "3.1.0",
             "info": [
                 "title": "Tollgate control plane API", "version": "1",
-                "description": "Tenants, people, API keys and the audit log. Errors are RFC 9457 problem+json.",
+                "description": "Tenants, people, API keys, the audit log, and sites with their pay-per-crawl prices. Errors are RFC 9457 problem+json.",
             ],
             "servers": [["url": serverURL]],
             "paths": paths,
-            "components": ["schemas": Schemas.all, "securitySchemes": securitySchemes],
+            "components": [
+                "schemas": Schemas.all.merging(Schemas.sites) { current, _ in current }.merging(Schemas.ledger) { current, _ in current },
+                "securitySchemes": securitySchemes,
+            ],
         ]
     }
 
@@ -28,10 +31,11 @@ enum OpenAPIDocument {
         "apiKey": ["type": "http", "scheme": "bearer", "description": "A tenant API key (tgk_…)"],
         "session": ["type": "apiKey", "in": "cookie", "name": "tollgate_session", "description": "Browser session; writes also need X-CSRF-Token"],
         "operatorToken": ["type": "http", "scheme": "bearer", "description": "A platform-operator token (tgo_…)"],
+        "crawlerToken": ["type": "http", "scheme": "bearer", "description": "A crawler-operator token (tgp_…)"],
     ] }
 
     enum Auth: Equatable {
-        case none, tenant, optionalTenant, platformOperator
+        case none, tenant, optionalTenant, platformOperator, crawlerOperator
     }
 
     struct Operation {
@@ -66,6 +70,7 @@ enum OpenAPIDocument {
             case .tenant: operation["security"] = [["apiKey": [String]()], ["session": [String]()]]
             case .optionalTenant: operation["security"] = [[String: Any](), ["apiKey": [String]()], ["session": [String]()]]
             case .platformOperator: operation["security"] = [["operatorToken": [String]()]]
+            case .crawlerOperator: operation["security"] = [["crawlerToken": [String]()]]
             }
             if !parameters.isEmpty { operation["parameters"] = parameters }
             if let body {
@@ -130,5 +135,5 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/v1/operator/tenants/{id}", id: "operatorGetTenant", summary: "One tenant.", tag: "operator", auth: .platformOperator, parameters: [pathID("id")], success: (200, "TenantRecord")),
         Operation(method: "post", path: "/v1/operator/tenants/{id}/suspend", id: "operatorSuspendTenant", summary: "Suspend a tenant: its sessions and keys stop working.", tag: "operator", auth: .platformOperator, parameters: [pathID("id")], body: "SuspendRequest", success: (200, "TenantRecord")),
         Operation(method: "post", path: "/v1/operator/tenants/{id}/reactivate", id: "operatorReactivateTenant", summary: "Lift a suspension.", tag: "operator", auth: .platformOperator, parameters: [pathID("id")], success: (200, "TenantRecord")),
-    ] }
+    ] + siteOperations + ledgerOperations }
 }

@@ -51,14 +51,7 @@ struct OperatorController {
     }
 
     private func requireOperator(_ request: Request) async throws -> (PlatformOperator, String) {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer tgo_") else {
-            throw Problem.unauthenticated("Operator routes need 'Authorization: Bearer <operator token>' from POST /v1/operator/sessions.")
-        }
-        let token = String(header.dropFirst(7))
-        guard let account = try await operators.resolve(tokenHash: tokens.hash(token)) else {
-            throw Problem.unauthenticated("The operator token is invalid or expired.")
-        }
-        return (account, token)
+        try await OperatorAuth(operators: operators, tokens: tokens).require(request)
     }
 
     func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -100,7 +93,7 @@ struct OperatorController {
     private func setStatus(_ status: String, reason: String?, id: UUID, account: PlatformOperator, context: AppRequestContext) async throws -> Response {
         let audit = AuditRecord(
             action: status == "suspended" ? "tenant.suspended" : "tenant.reactivated",
-            actor: AuditActor(type: "operator", id: account.id.uuidString, label: account.email),
+            actor: account.auditActor,
             clientAddress: context.clientAddress, targetType: "tenant", targetID: id.uuidString,
             details: reason.map { ["reason": $0] } ?? [:])
         guard try await tenants.setStatus(status, reason: reason, tenantID: id, audit: audit) else { throw Problem.notFound("Tenant \(id)") }

@@ -3,6 +3,8 @@ import Foundation
 public struct PlatformOperator: Sendable, Equatable {
     public let id: UUID
     public let email: String
+
+    var auditActor: AuditActor { AuditActor(type: "operator", id: id.uuidString, label: email) }
 }
 
 public protocol OperatorRepository: Sendable {

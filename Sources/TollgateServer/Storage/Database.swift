@@ -47,8 +47,10 @@ public struct Database: Sendable {
             }
         } catch let error as PostgresTransactionError {
             metrics.failed()
-            // Surface the caller's own error (a domain error or a PSQLError) rather than the wrapper.
+            // Surface the caller's own error (a domain error or a PSQLError), or what failed the commit (a deferred
+            // constraint), rather than the wrapper.
             if let closureError = error.closureError { throw closureError }
+            if let commitError = error.commitError { throw commitError }
             throw error
         } catch {
             metrics.failed()

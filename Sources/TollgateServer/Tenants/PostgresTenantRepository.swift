@@ -39,13 +39,14 @@ public struct PostgresTenantRepository: TenantRepository {
         try await records(
             """
             \(unescaped: Self.select)
-            WHERE \(after)::uuid IS NULL OR (t.created_at, t.id) > (SELECT created_at, id FROM tenants WHERE id = \(after))
+            WHERE t.id <> \(AuditLog.platformChain)
+              AND (\(after)::uuid IS NULL OR (t.created_at, t.id) > (SELECT created_at, id FROM tenants WHERE id = \(after)))
             ORDER BY t.created_at, t.id LIMIT \(limit)
             """)
     }
 
     public func tenant(id: UUID) async throws -> TenantRecord? {
-        try await records("\(unescaped: Self.select) WHERE t.id = \(id)").first
+        try await records("\(unescaped: Self.select) WHERE t.id = \(id) AND t.id <> \(AuditLog.platformChain)").first
     }
 
     public func setStatus(_ status: String, reason: String?, tenantID: UUID, audit: AuditRecord) async throws -> Bool {
@@ -55,7 +56,7 @@ public struct PostgresTenantRepository: TenantRepository {
                 UPDATE tenants SET status = \(status),
                     suspended_at = CASE WHEN \(status) = 'suspended' THEN now() END,
                     suspension_reason = CASE WHEN \(status) = 'suspended' THEN \(reason) END
-                WHERE id = \(tenantID) RETURNING id
+                WHERE id = \(tenantID) AND id <> \(AuditLog.platformChain) RETURNING id
                 """, logger: database.logger
             ).decode(UUID.self).first { _ in true }
             guard updated != nil else { return false }

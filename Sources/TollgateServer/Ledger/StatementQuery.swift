@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+import TollgateCore
+
+/// `?group_by=…&from=…&to=…` for statements: `from`/`to` are dates (`2026-11-01`, UTC midnight) or RFC 3339 times;
+/// the default window is the last 30 days up to now.
+struct StatementQuery {
+    let groupBy: StatementGrouping
+    let from: Date
+    let to: Date
+
+    static let maximumWindow: TimeInterval = 400 * 86_400
+
+    init(_ request: Request, allowed: [StatementGrouping], defaultGrouping: StatementGrouping) throws {
+        let query = request.uri.queryParameters
+        if let raw = query["group_by"].map(String.init) {
+            guard let grouping = StatementGrouping(rawValue: raw), allowed.contains(grouping) else {
+                throw Problem.invalid(field: "group_by", "must be one of \(allowed.map(\.rawValue).joined(separator: ", "))")
+            }
+            groupBy = grouping
+        } else {
+            groupBy = defaultGrouping
+        }
+        let now = Date()
+        to = try query["to"].map { try Self.time(String($0), field: "to") } ?? now
+        from = try query["from"].map { try Self.time(String($0), field: "from") } ?? to.addingTimeInterval(-30 * 86_400)
+        guard from < to else { throw Problem.invalid(field: "from", "must be before `to`") }
+        guard to.timeIntervalSince(from) <= Self.maximumWindow else { throw Problem.invalid(field: "from", "the window may span at most 400 days") }
+    }
+
+    private static func time(_ raw: String, field: String) throws -> Date {
+        if let date = try? Date(raw, strategy: .iso8601) { return date }
+        if let day = try? Date(raw, strategy: Date.ISO8601FormatStyle().year().month().day()) { return day }
+        throw Problem.invalid(field: field, "must be a date like 2026-11-01 or a time like 2026-11-01T00:00:00Z")
+    }
+}
+
+/// A statement: the lines of one grouping over one window.
+struct StatementResponse: Encodable {
+    let groupBy: String
+    let from: Date
+    let to: Date
+    let lines: [StatementLine]
+    /// Only on tenant statements: the earnings balance per currency.
+    let balances: [Money]?
+
+    enum CodingKeys: String, CodingKey { case groupBy = "group_by", from, to, lines, balances }
+}
