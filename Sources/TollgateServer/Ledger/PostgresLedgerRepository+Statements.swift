@@ -5,25 +5,11 @@ import TollgateCore
 
 extension PostgresLedgerRepository {
     public func earnings(tenantID: UUID, groupBy: StatementGrouping, from: Date, to: Date) async throws -> [StatementLine] {
-        let group: (key: String, label: String) =
-            switch groupBy {
-            case .crawler: ("c.crawler_account_id::text", "ca.name")
-            case .site: ("c.site_id::text", "s.name")
-            case .day, .tenant: ("(c.occurred_at AT TIME ZONE 'UTC')::date::text", "(c.occurred_at AT TIME ZONE 'UTC')::date::text")
-            }
         // Tenant transaction: row-level security limits `charges` to this tenant's own.
-        return try await database.withTenant(tenantID) { connection in
+        try await database.withTenant(tenantID) { connection in
             try await Self.lines(
                 on: connection, logger: database.logger,
-                """
-                SELECT \(unescaped: group.key), \(unescaped: group.label), c.currency, count(*)::bigint,
-                       sum(c.price_micros)::bigint, sum(c.fee_micros)::bigint
-                FROM charges c
-                LEFT JOIN sites s ON s.id = c.site_id
-                LEFT JOIN crawler_accounts ca ON ca.id = c.crawler_account_id
-                WHERE c.tenant_id = \(tenantID) AND c.status = 'posted' AND c.occurred_at >= \(from) AND c.occurred_at < \(to)
-                GROUP BY 1, 2, 3 ORDER BY 1, 3
-                """)
+                Self.statementQuery(groupBy, owner: "tenant_id", ownerID: tenantID, from: from, to: to))
         }
     }
 
@@ -41,25 +27,32 @@ extension PostgresLedgerRepository {
     }
 
     public func spending(crawlerAccountID: UUID, groupBy: StatementGrouping, from: Date, to: Date) async throws -> [StatementLine] {
-        let group: (key: String, label: String) =
-            switch groupBy {
-            case .tenant: ("c.tenant_id::text", "t.name")
-            case .site: ("c.site_id::text", "s.name")
-            case .day, .crawler: ("(c.occurred_at AT TIME ZONE 'UTC')::date::text", "(c.occurred_at AT TIME ZONE 'UTC')::date::text")
-            }
-        return try await database.withPlatform { connection in
+        try await database.withPlatform { connection in
             try await Self.lines(
                 on: connection, logger: database.logger,
-                """
-                SELECT \(unescaped: group.key), \(unescaped: group.label), c.currency, count(*)::bigint,
-                       sum(c.price_micros)::bigint, sum(c.fee_micros)::bigint
-                FROM charges c
-                LEFT JOIN sites s ON s.id = c.site_id
-                LEFT JOIN tenants t ON t.id = c.tenant_id
-                WHERE c.crawler_account_id = \(crawlerAccountID) AND c.status = 'posted' AND c.occurred_at >= \(from) AND c.occurred_at < \(to)
-                GROUP BY 1, 2, 3 ORDER BY 1, 3
-                """)
+                Self.statementQuery(groupBy, owner: "crawler_account_id", ownerID: crawlerAccountID, from: from, to: to))
         }
+    }
+
+    /// Posted charges of one owner (`owner` is a trusted column name) in [from, to), summed per group.
+    private static func statementQuery(_ groupBy: StatementGrouping, owner: String, ownerID: UUID, from: Date, to: Date) -> PostgresQuery {
+        let day = "(c.occurred_at AT TIME ZONE 'UTC')::date::text"
+        let (key, label) =
+            switch groupBy {
+            case .crawler: ("c.crawler_account_id::text", "ca.name")
+            case .site: ("c.site_id::text", "s.name")
+            case .tenant: ("c.tenant_id::text", "t.name")
+            case .day: (day, day)
+            }
+        return """
+            SELECT \(unescaped: key), \(unescaped: label), c.currency, count(*)::bigint, sum(c.price_micros)::bigint, sum(c.fee_micros)::bigint
+            FROM charges c
+            LEFT JOIN sites s ON s.id = c.site_id
+            LEFT JOIN tenants t ON t.id = c.tenant_id
+            LEFT JOIN crawler_accounts ca ON ca.id = c.crawler_account_id
+            WHERE c.\(unescaped: owner) = \(ownerID) AND c.status = 'posted' AND c.occurred_at >= \(from) AND c.occurred_at < \(to)
+            GROUP BY 1, 2, 3 ORDER BY 1, 3
+            """
     }
 
     private static func lines(on connection: PostgresConnection, logger: Logger, _ query: PostgresQuery) async throws -> [StatementLine] {
