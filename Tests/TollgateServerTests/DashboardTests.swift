@@ -115,4 +115,56 @@ import Testing
             #expect(String(buffer: used.body).contains("can no longer be used"))
         }
     }
+
+    @Test func sitesAndEarningsPages() async throws {
+        try await withApp { client, _ in
+            let owner = try await client.signup("sites@example.com", tenant: "Sites Co")
+            var headers = Self.form
+            headers[.cookie] = owner.cookie
+            func post(_ path: String, _ fields: String) async throws -> TestResponse {
+                try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: "_csrf=\(owner.csrf)&\(fields)"))
+            }
+
+            // A bad price is shown next to its field and nothing is created.
+            let bad = try await post("/app/sites", "name=Blog&hostnames=blog.example&currency=USD&default_price=0.0000001")
+            #expect(bad.status == .unprocessableContent)
+            #expect(String(buffer: bad.body).contains("id=\"default_price-error\""))
+            let (_, none) = try await client.json(.get, "/v1/sites", headers: [.cookie: owner.cookie])
+            #expect((none["items"] as? [Any])?.isEmpty == true)
+
+            let created = try await post("/app/sites", "name=Blog&hostnames=blog.example%0D%0Awww.blog.example&currency=USD&default_price=0.02")
+            #expect(created.status == .seeOther, "\(String(buffer: created.body))")
+            let location = try #require(created.headers[.location])
+            #expect(location.hasPrefix("/app/sites/"))
+            let sitePath = String(location.prefix { $0 != "?" })
+            let page = String(buffer: try await client.execute(uri: location, method: .get, headers: [.cookie: owner.cookie]).body)
+            #expect(page.contains("USD 0.02 per request"))
+            #expect(page.contains("blog.example, www.blog.example"))
+
+            // Saving prices keeps rules the form does not show; a quote preview answers like the edge.
+            let id = String(sitePath.dropFirst("/app/sites/".count))
+            let (put, _) = try await client.json(
+                .put, "/v1/sites/\(id)/pricing", headers: owner.sessionHeaders,
+                body: #"{"currency":"USD","default_price":{"micros":20000,"currency":"USD"},"crawler_overrides":[{"crawler":"BadBot","action":"block"}]}"#)
+            #expect(put.status == .ok)
+            let saved = try await post("\(sitePath)/pricing", "currency=USD&default_price=0.05&free_paths=%2Fpublic%2F*")
+            #expect(saved.status == .seeOther)
+            let (_, site) = try await client.json(.get, "/v1/sites/\(id)", headers: [.cookie: owner.cookie])
+            let pricing = try #require(site["pricing"] as? [String: Any])
+            #expect((pricing["default_price"] as? [String: Any])?["micros"] as? Int == 50_000)
+            #expect(pricing["free_paths"] as? [String] == ["/public/*"])
+            #expect((pricing["crawler_overrides"] as? [Any])?.count == 1)
+            let priced = String(buffer: try await client.execute(uri: "\(sitePath)?crawler=GPTBot&purpose=training&path=/a", method: .get, headers: [.cookie: owner.cookie]).body)
+            #expect(priced.contains("data-result=\"price\"") && priced.contains("USD 0.05"))
+            let blocked = String(buffer: try await client.execute(uri: "\(sitePath)?crawler=BadBot&path=/a", method: .get, headers: [.cookie: owner.cookie]).body)
+            #expect(blocked.contains("data-result=\"blocked\""))
+            let free = String(buffer: try await client.execute(uri: "\(sitePath)?path=/public/x", method: .get, headers: [.cookie: owner.cookie]).body)
+            #expect(free.contains("data-result=\"free\""))
+
+            let earnings = try await client.execute(uri: "/app/earnings", method: .get, headers: [.cookie: owner.cookie])
+            #expect(earnings.status == .ok)
+            #expect(String(buffer: earnings.body).contains("nothing earned yet"))
+            #expect(try await client.execute(uri: "/app/earnings?group_by=tenant", method: .get, headers: [.cookie: owner.cookie]).status == .unprocessableContent)
+        }
+    }
 }

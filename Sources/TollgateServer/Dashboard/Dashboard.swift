@@ -24,10 +24,12 @@ struct Dashboard {
             response.setCookie(accounts.clearedSessionCookie())
             return response
         }
-        OverviewPage(members: dependencies.members, apiKeys: dependencies.apiKeys, pages: pages).addRoutes(to: member)
+        OverviewPage(members: dependencies.members, apiKeys: dependencies.apiKeys, sites: dependencies.sites, pages: pages).addRoutes(to: member)
         TeamPage(team: dependencies.team, members: dependencies.members, pages: pages).addRoutes(to: member)
         APIKeysPage(service: dependencies.apiKeyService, apiKeys: dependencies.apiKeys, pages: pages).addRoutes(to: member)
         AuditPage(audit: dependencies.audit, pages: pages).addRoutes(to: member)
         AccountPage(accounts: accounts, pages: pages).addRoutes(to: member)
+        SitesPage(service: dependencies.siteService, sites: dependencies.sites, pages: pages).addRoutes(to: member)
+        EarningsPage(ledger: dependencies.ledger, pages: pages).addRoutes(to: member)
     }
 }

@@ -5,6 +5,7 @@ import Hummingbird
 struct OverviewPage {
     let members: any MemberRepository
     let apiKeys: any APIKeyRepository
+    let sites: any SiteRepository
     let pages: PageRenderer
 
     struct Step {
@@ -44,6 +45,13 @@ struct OverviewPage {
         let keys = canSeeKeys ? try await apiKeys.keys(tenantID: tenantID, limit: 100, after: nil).filter { $0.status == "active" } : nil
 
         var steps: [Step] = []
+        if principal.permissions.contains(.sitesWrite) {
+            let live = try await sites.sites(tenantID: tenantID, status: .active, limit: 200, after: nil)
+            steps.append(
+                Step(
+                    title: "Add your site and set a price", detail: "Name the host names Tollgate protects and what a crawl costs.",
+                    href: "/app/sites", action: "Add a site", done: live.contains { $0.pricing != nil }))
+        }
         if principal.permissions.contains(.membersWrite), let team, let invites {
             steps.append(
                 Step(

@@ -44,6 +44,8 @@ struct PageView {
         self.page = page
         let links: [(String, String, Permission?)] = [
             ("Overview", "/app", nil),
+            ("Sites", "/app/sites", .sitesRead),
+            ("Earnings", "/app/earnings", .billingRead),
             ("Team", "/app/team", .membersRead),
             ("API keys", "/app/api-keys", .apiKeysRead),
             ("Audit log", "/app/audit", .auditRead),
@@ -73,6 +75,10 @@ struct PageView {
         "key-revoked": "The API key was revoked; requests using it are refused from now on.",
         "totp-enabled": "Your authenticator is set up; sign-ins now ask for its code.",
         "totp-disabled": "Your authenticator was removed; sign-ins ask only for your password.",
+        "site-created": "The site was created.",
+        "pricing-saved": "Prices saved; the new version takes effect for every quote from now on.",
+        "pricing-removed": "Pay-per-crawl is off for this site; crawlers are no longer charged.",
+        "site-archived": "The site was archived and its host names freed.",
     ]
 
     /// Copies a failed form's field errors (by field name) and its overall message into the view.

@@ -5,7 +5,7 @@ extension OpenAPIDocument {
         func window(_ groupings: [StatementGrouping]) -> [[String: Any]] {
             let time: [String: Any] = [
                 "type": "string", "description": "A date (2026-11-01, UTC midnight) or an RFC 3339 time",
-                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:.]+(Z|[+-][0-9]{2}:[0-9]{2}))?$",
+                "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2}))?$",
             ]
             return [
                 ["name": "group_by", "in": "query", "required": false, "schema": ["type": "string", "enum": groupings.map(\.rawValue)]],
