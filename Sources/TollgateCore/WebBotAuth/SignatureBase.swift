@@ -27,6 +27,10 @@ public enum SignatureBase {
     public static func componentValue(
         _ component: SignatureComponent, request: some MessageSignatureRequest
     ) throws(WebBotAuthError) -> String {
+        // A request has no request of its own to point `;req` at (RFC 9421 §2.4); response bases strip it first.
+        guard !component.fromRequest else {
+            throw WebBotAuthError.unsupportedComponentParameter(component: component.name, parameter: "req")
+        }
         let query = request.query.map { "?\($0)" } ?? ""
         let path = request.path.isEmpty ? "/" : request.path
         let authority = normalizedAuthority(request.authority, scheme: request.scheme)

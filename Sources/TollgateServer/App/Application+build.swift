@@ -32,6 +32,8 @@ public struct AppDependencies: Sendable {
     let crawlerOperatorService: CrawlerOperatorService
     let crawlTokens: any CrawlTokenRepository
     let signingKeys: any SigningKeyRepository
+    let crawlers: any CrawlerRepository
+    let crawlerRegistry: CrawlerRegistryService
 
     public init(configuration: ServerConfiguration, postgres: PostgresClient.Configuration, registry: PrometheusCollectorRegistry, logger: Logger) async throws {
         var postgres = postgres
@@ -74,6 +76,10 @@ public struct AppDependencies: Sendable {
             operators: crawlerOperators, passwords: passwords, tokens: tokens, throttle: throttle, decoyHash: decoyHash)
         crawlTokens = PostgresCrawlTokenRepository(database: database)
         signingKeys = PostgresSigningKeyRepository(database: database, sealer: KeySealer(secretKey: configuration.secretKey))
+        crawlers = PostgresCrawlerRepository(database: database)
+        crawlerRegistry = CrawlerRegistryService(
+            crawlers: crawlers, fetcher: HTTPKeyDirectoryFetcher(logger: logger), allowlist: configuration.keyDirectoryHTTPAllowlist,
+            logger: logger)
     }
 }
 
@@ -92,6 +98,8 @@ public func buildApplication(
         onServerRunning: onServerRunning,
         logger: logger)
     app.addServices(dependencies.database.client)
+    app.addServices(
+        KeyDirectoryRefresher(registry: dependencies.crawlerRegistry, interval: configuration.keyDirectoryRefreshInterval, logger: logger))
     app.beforeServerStarts {
         try await dependencies.database.checkRole()
         try await dependencies.migrator.migrate(client: dependencies.database.client, logger: logger)
@@ -137,6 +145,10 @@ func buildRouter(_ dependencies: AppDependencies) async throws -> Router<AppRequ
     SigningKeysController(keys: dependencies.signingKeys, auth: OperatorAuth(operators: dependencies.operators, tokens: dependencies.tokens))
         .addRoutes(to: router.group("v1"))
 
+    OperatorCrawlersController(
+        operators: dependencies.crawlerOperatorService, registry: dependencies.crawlerRegistry, crawlers: dependencies.crawlers
+    ).addRoutes(to: router.group("v1"))
+
     let api = router.group("v1").add(middleware: AuthMiddleware(authenticator: dependencies.authenticator))
     SessionController(accounts: dependencies.accounts).addRoutes(to: api)
     MembersController(team: dependencies.team, accounts: dependencies.accounts, members: dependencies.members).addRoutes(to: api)
@@ -144,6 +156,7 @@ func buildRouter(_ dependencies: AppDependencies) async throws -> Router<AppRequ
     AuditController(audit: dependencies.audit).addRoutes(to: api)
     EarningsController(ledger: dependencies.ledger).addRoutes(to: api)
     SitesController(service: dependencies.siteService, sites: dependencies.sites).addRoutes(to: api)
+    CrawlerRegistryController(crawlers: dependencies.crawlers).addRoutes(to: api)
 
     Dashboard(dependencies: dependencies, pages: try await PageRenderer(directory: configuration.resources.web + "/templates"))
         .addRoutes(to: router)

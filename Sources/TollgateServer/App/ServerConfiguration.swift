@@ -26,6 +26,10 @@ public struct ServerConfiguration: Sendable {
     public var resources: ResourceDirectories
     public var embeddedPostgresUser: String = "tollgate"
     public var logLevel: Logger.Level = .info
+    /// Hosts whose key directories may be fetched over http or at local addresses (tests and development).
+    public var keyDirectoryHTTPAllowlist = KeyDirectoryHostAllowlist()
+    /// How often the background refresher looks for key directories due for a refresh.
+    public var keyDirectoryRefreshInterval: Duration = .seconds(30)
 
     public var cookiesAreSecure: Bool { publicURL.lowercased().hasPrefix("https://") }
 
@@ -74,6 +78,9 @@ public struct ServerConfiguration: Sendable {
         configuration.databaseMaxConnections = try env.int("TOLLGATE_DB_MAX_CONNECTIONS", default: 20, range: 1...500)
         configuration.platformFeeBasisPoints = try env.int("TOLLGATE_PLATFORM_FEE_BPS", default: 1000, range: 0...10_000)
         if let user = env["TOLLGATE_POSTGRES_OS_USER"] { configuration.embeddedPostgresUser = user }
+        if let allowlist = env["TOLLGATE_KEY_DIRECTORY_HTTP_ALLOWLIST"] {
+            configuration.keyDirectoryHTTPAllowlist = try KeyDirectoryHostAllowlist.parse(allowlist)
+        }
         if let level = env["LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError("LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")

@@ -21,7 +21,8 @@ enum OpenAPIDocument {
             "servers": [["url": serverURL]],
             "paths": paths,
             "components": [
-                "schemas": Schemas.all.merging(Schemas.sites) { current, _ in current }.merging(Schemas.ledger) { current, _ in current },
+                "schemas": Schemas.all.merging(Schemas.sites) { current, _ in current }.merging(Schemas.ledger) { current, _ in current }
+                    .merging(Schemas.crawlerRegistry) { current, _ in current },
                 "securitySchemes": securitySchemes,
             ],
         ]
@@ -135,5 +136,5 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/v1/operator/tenants/{id}", id: "operatorGetTenant", summary: "One tenant.", tag: "operator", auth: .platformOperator, parameters: [pathID("id")], success: (200, "TenantRecord")),
         Operation(method: "post", path: "/v1/operator/tenants/{id}/suspend", id: "operatorSuspendTenant", summary: "Suspend a tenant: its sessions and keys stop working.", tag: "operator", auth: .platformOperator, parameters: [pathID("id")], body: "SuspendRequest", success: (200, "TenantRecord")),
         Operation(method: "post", path: "/v1/operator/tenants/{id}/reactivate", id: "operatorReactivateTenant", summary: "Lift a suspension.", tag: "operator", auth: .platformOperator, parameters: [pathID("id")], success: (200, "TenantRecord")),
-    ] + siteOperations + ledgerOperations }
+    ] + siteOperations + ledgerOperations + crawlerRegistryOperations }
 }
