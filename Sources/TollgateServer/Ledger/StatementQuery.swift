@@ -23,15 +23,23 @@ struct StatementQuery {
         }
         let now = Date()
         to = try query["to"].map { try Self.time(String($0), field: "to") } ?? now
-        from = try query["from"].map { try Self.time(String($0), field: "from") } ?? to.addingTimeInterval(-30 * 86_400)
+        // The default window never reaches before 1970, so every time in a statement is a valid RFC 3339 time.
+        from = try query["from"].map { try Self.time(String($0), field: "from") } ?? max(Self.earliest, to.addingTimeInterval(-30 * 86_400))
         guard from < to else { throw Problem.invalid(field: "from", "must be before `to`") }
         guard to.timeIntervalSince(from) <= Self.maximumWindow else { throw Problem.invalid(field: "from", "the window may span at most 400 days") }
     }
 
+    static let earliest = Date(timeIntervalSince1970: 0)
+    /// 9999-12-30T00:00:00Z: later times (or offsets that push them past year 9999 in UTC) have no RFC 3339 form.
+    static let latest = Date(timeIntervalSince1970: 253_402_128_000)
+
     private static func time(_ raw: String, field: String) throws -> Date {
-        if let date = try? Date(raw, strategy: .iso8601) { return date }
-        if let day = try? Date(raw, strategy: Date.ISO8601FormatStyle().year().month().day()) { return day }
-        throw Problem.invalid(field: field, "must be a date like 2026-11-01 or a time like 2026-11-01T00:00:00Z")
+        let parsed = (try? Date(raw, strategy: .iso8601)) ?? (try? Date(raw, strategy: Date.ISO8601FormatStyle().year().month().day()))
+        guard let parsed else {
+            throw Problem.invalid(field: field, "must be a date like 2026-11-01 or a time like 2026-11-01T00:00:00Z")
+        }
+        guard parsed > earliest, parsed < latest else { throw Problem.invalid(field: field, "must be between 1970-01-01 and 9999-12-30") }
+        return parsed
     }
 }
 
