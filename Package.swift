@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "tollgate", targets: ["tollgate"]),
         .library(name: "TollgateCore", targets: ["TollgateCore"]),
+        .library(name: "TollgateGateways", targets: ["TollgateGateways"]),
         .library(name: "TollgateServer", targets: ["TollgateServer"]),
     ],
     dependencies: [
@@ -32,6 +33,14 @@ let package = Package(
         .target(
             name: "TollgateCore",
             dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TollgateGateways",
+            dependencies: [
+                "TollgateCore",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -75,6 +84,11 @@ let package = Package(
         .testTarget(
             name: "TollgateCoreTests",
             dependencies: ["TollgateCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TollgateGatewaysTests",
+            dependencies: ["TollgateGateways"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,116 @@
+import Foundation
+import TollgateCore
+
+/// The vendor's id of a customer (Stripe `cus_…`, Square customer id, PayPal vault customer, …).
+public struct CustomerRef: Sendable, Hashable, Codable {
+    public let id: String
+    public init(id: String) { self.id = id }
+}
+
+/// The vendor's id of a saved payment method.
+public struct StoredMethodRef: Sendable, Hashable, Codable {
+    public let id: String
+    public init(id: String) { self.id = id }
+}
+
+/// The vendor's id of a payment (charge, order capture, transaction).
+public struct PaymentRef: Sendable, Hashable, Codable {
+    public let id: String
+    public init(id: String) { self.id = id }
+}
+
+public struct CreateCustomer: Sendable, Hashable {
+    /// Our crawler account id, stored as vendor metadata so records can be matched up.
+    public let crawlerAccountID: UUID
+    public let email: String
+    public let name: String
+    public init(crawlerAccountID: UUID, email: String, name: String) {
+        self.crawlerAccountID = crawlerAccountID
+        self.email = email
+        self.name = name
+    }
+}
+
+/// Attach a token produced by the vendor's client-side flow (Stripe PaymentMethod, Square card nonce, Braintree
+/// nonce, PayPal vault setup token, Adyen stored details, Authorize.Net opaque data).
+public struct AttachPaymentMethod: Sendable, Hashable {
+    public let customer: CustomerRef
+    public let token: String
+    public init(customer: CustomerRef, token: String) {
+        self.customer = customer
+        self.token = token
+    }
+}
+
+public struct StoredMethod: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable { case active, expired, disabled }
+    public let ref: StoredMethodRef
+    public let status: Status
+    /// e.g. "visa •••• 4242"; never the full number.
+    public let display: String
+    public let expires: DateComponents?
+    public init(ref: StoredMethodRef, status: Status, display: String, expires: DateComponents?) {
+        self.ref = ref
+        self.status = status
+        self.display = display
+        self.expires = expires
+    }
+}
+
+public struct ChargeRequest: Sendable, Hashable {
+    public let customer: CustomerRef
+    public let method: StoredMethodRef
+    /// Aggregated top-up amounts only; per-crawl prices never reach a gateway.
+    public let amount: Money
+    public let description: String
+    public init(customer: CustomerRef, method: StoredMethodRef, amount: Money, description: String) {
+        self.customer = customer
+        self.method = method
+        self.amount = amount
+        self.description = description
+    }
+}
+
+public struct RefundRequest: Sendable, Hashable {
+    public let payment: PaymentRef
+    public let amount: Money
+    public let reason: String
+    public init(payment: PaymentRef, amount: Money, reason: String) {
+        self.payment = payment
+        self.amount = amount
+        self.reason = reason
+    }
+}
+
+public enum PaymentState: Sendable, Hashable {
+    case succeeded
+    /// Not final yet; resolve with `paymentStatus` or the vendor's webhook.
+    case pending
+    case requiresAction(URL?)
+    case declined(GatewayError.Decline)
+    case failed(String)
+    case canceled
+}
+
+public struct PaymentOutcome: Sendable, Hashable {
+    public let ref: PaymentRef
+    public let state: PaymentState
+    public let amount: Money
+    public init(ref: PaymentRef, state: PaymentState, amount: Money) {
+        self.ref = ref
+        self.state = state
+        self.amount = amount
+    }
+}
+
+public struct RefundOutcome: Sendable, Hashable {
+    public enum State: Sendable, Hashable { case succeeded, pending, failed(String) }
+    public let id: String
+    public let state: State
+    public let amount: Money
+    public init(id: String, state: State, amount: Money) {
+        self.id = id
+        self.state = state
+        self.amount = amount
+    }
+}
