@@ -140,6 +140,7 @@ import Testing
             let page = String(buffer: try await client.execute(uri: location, method: .get, headers: [.cookie: owner.cookie]).body)
             #expect(page.contains("USD 0.02 per request"))
             #expect(page.contains("blog.example, www.blog.example"))
+            #expect(!page.contains("Also in effect"))  // nothing beyond what the form edits
 
             // Saving prices keeps rules the form does not show; a quote preview answers like the edge.
             let id = String(sitePath.dropFirst("/app/sites/".count))
@@ -156,6 +157,8 @@ import Testing
             #expect((pricing["crawler_overrides"] as? [Any])?.count == 1)
             let priced = String(buffer: try await client.execute(uri: "\(sitePath)?crawler=GPTBot&purpose=training&path=/a", method: .get, headers: [.cookie: owner.cookie]).body)
             #expect(priced.contains("data-result=\"price\"") && priced.contains("USD 0.05"))
+            #expect(priced.contains("Also in effect and kept as they are: 1 crawler rules"))
+            #expect(priced.contains("<option value=\"training\" selected>"))
             let blocked = String(buffer: try await client.execute(uri: "\(sitePath)?crawler=BadBot&path=/a", method: .get, headers: [.cookie: owner.cookie]).body)
             #expect(blocked.contains("data-result=\"blocked\""))
             let free = String(buffer: try await client.execute(uri: "\(sitePath)?path=/public/x", method: .get, headers: [.cookie: owner.cookie]).body)

@@ -29,6 +29,11 @@ struct SitesPage {
         let detail: String
     }
 
+    struct PurposeOption {
+        let value: String
+        let selected: Bool
+    }
+
     struct DetailView {
         let site: SiteRow
         let live: Bool
@@ -36,9 +41,10 @@ struct SitesPage {
         let currency: String
         let defaultPrice: String
         let freePaths: String
-        let advanced: String
+        /// nil when the policy has nothing beyond what the form edits.
+        let advanced: String?
         let policyJSON: String?
-        let purposes: [String]
+        let purposes: [PurposeOption]
         let quote: QuoteView?
         let quoteCrawler: String
         let quotePath: String
@@ -89,7 +95,8 @@ struct SitesPage {
             quote = Self.describe(result)
         }
         var page = try await detailView(
-            principal, id: id, quote: quote, quoteCrawler: query["crawler"].map(String.init) ?? "", quotePath: query["path"].map(String.init) ?? "/")
+            principal, id: id, quote: quote, quoteCrawler: query["crawler"].map(String.init) ?? "",
+            quotePurpose: query["purpose"].map(String.init) ?? "other", quotePath: query["path"].map(String.init) ?? "/")
         page.showNotice(from: request)
         return pages.render("site", page)
     }
@@ -189,7 +196,8 @@ struct SitesPage {
     }
 
     private func detailView(
-        _ principal: Principal, id: UUID, quote: QuoteView?, quoteCrawler: String = "", quotePath: String = "/"
+        _ principal: Principal, id: UUID, quote: QuoteView?, quoteCrawler: String = "", quotePurpose: String = "other",
+        quotePath: String = "/"
     ) async throws -> PageView {
         guard let site = try await sites.site(tenantID: principal.tenant.id, id: id) else { throw Problem.notFound("Site \(id)") }
         let pricing = site.pricing
@@ -201,7 +209,7 @@ struct SitesPage {
                 policy.purposes.isEmpty ? nil : "\(policy.purposes.count) purpose prices",
                 policy.crawlerOverrides.isEmpty ? nil : "\(policy.crawlerOverrides.count) crawler rules",
             ].compactMap { $0 }.joined(separator: ", ")
-        } ?? ""
+        }.flatMap { $0.isEmpty ? nil : $0 }
         let view = DetailView(
             site: row(site), live: site.status == .active, canManage: principal.permissions.contains(.sitesWrite),
             currency: pricing?.currency.code ?? "USD",
@@ -209,7 +217,8 @@ struct SitesPage {
             defaultPrice: pricing?.defaultPrice.flatMap { try? $0.priceString() }.map { String($0.drop { $0 != " " }.dropFirst()) } ?? "",
             freePaths: pricing?.freePaths.joined(separator: "\n") ?? "", advanced: advanced,
             policyJSON: try pricing.map { String(decoding: try encoder.encode($0), as: UTF8.self) },
-            purposes: CrawlPurpose.allCases.map(\.rawValue), quote: quote, quoteCrawler: quoteCrawler, quotePath: quotePath)
+            purposes: CrawlPurpose.allCases.map { PurposeOption(value: $0.rawValue, selected: $0.rawValue == quotePurpose) }, quote: quote,
+            quoteCrawler: quoteCrawler, quotePath: quotePath)
         return PageView(title: site.name, principal: principal, current: "/app/sites", page: view)
     }
 }
