@@ -394,7 +394,15 @@ private func withRegistryApp(_ body: @escaping @Sendable (any TestClientProtocol
             configuration: configuration, postgres: try DatabaseURL(url).configuration, registry: PrometheusCollectorRegistry(),
             logger: TestEnvironment.logger)
         let app = try await buildApplication(dependencies, logger: TestEnvironment.logger)
-        try await app.test(.router) { client in try await body(client, dependencies) }
+        try await app.test(.router) { client in
+            do {
+                try await body(client, dependencies)
+            } catch let error as PSQLError {
+                // PSQLError's description hides the server's message; a rare CI failure needs the whole of it.
+                Issue.record("PostgreSQL error: \(String(reflecting: error))")
+                throw error
+            }
+        }
     }
 }
 
