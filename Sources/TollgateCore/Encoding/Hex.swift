@@ -9,4 +9,32 @@ public enum Hex {
         }
         return String(decoding: output, as: UTF8.self)
     }
+
+    /// Hex in either case; nil on odd length or a non-hex character.
+    public static func decode(_ string: String) -> [UInt8]? {
+        let ascii = Array(string.utf8)
+        guard ascii.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(ascii.count / 2)
+        var index = 0
+        while index < ascii.count {
+            guard let high = nibble(ascii[index]), let low = nibble(ascii[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        return bytes
+    }
+
+    public static func isHex(_ string: String) -> Bool {
+        string.utf8.allSatisfy { nibble($0) != nil }
+    }
+
+    private static func nibble(_ character: UInt8) -> UInt8? {
+        switch character {
+        case 0x30...0x39: character - 0x30
+        case 0x41...0x46: character - 0x41 + 10
+        case 0x61...0x66: character - 0x61 + 10
+        default: nil
+        }
+    }
 }

@@ -4,25 +4,9 @@ public enum ResponseSignatureBase {
     public static func build(
         for input: SignatureInput, response: MessageSignatureResponseHead, request: some MessageSignatureRequest
     ) throws(WebBotAuthError) -> String {
-        var lines: [String] = []
-        var seen: Set<SignatureComponent> = []
-        for component in input.components {
-            let identifier = try component.identifier()
-            guard seen.insert(component).inserted else { throw WebBotAuthError.duplicateComponent(identifier) }
-            let value = try componentValue(component, response: response, request: request)
-            guard !value.contains(where: { $0 == "\n" || $0 == "\r" }) else {
-                throw WebBotAuthError.invalidComponentValue(identifier)
-            }
-            lines.append("\(identifier): \(value)")
+        try SignatureBase.assemble(input) { component throws(WebBotAuthError) in
+            try componentValue(component, response: response, request: request)
         }
-        let signatureParameters: String
-        do {
-            signatureParameters = try StructuredFieldSerializer.serialize(input.innerList)
-        } catch {
-            throw WebBotAuthError.malformedSignatureInput(label: input.label, reason: error.description)
-        }
-        lines.append("\"@signature-params\": \(signatureParameters)")
-        return lines.joined(separator: "\n")
     }
 
     static func componentValue(

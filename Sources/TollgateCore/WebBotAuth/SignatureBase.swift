@@ -2,12 +2,19 @@
 /// `"@signature-params"` line, joined by LF with no trailing newline.
 public enum SignatureBase {
     public static func build(for input: SignatureInput, request: some MessageSignatureRequest) throws(WebBotAuthError) -> String {
+        try assemble(input) { component throws(WebBotAuthError) in try componentValue(component, request: request) }
+    }
+
+    /// The lines of a signature base for any message: `value` resolves each covered component (request or response).
+    static func assemble(
+        _ input: SignatureInput, value: (SignatureComponent) throws(WebBotAuthError) -> String
+    ) throws(WebBotAuthError) -> String {
         var lines: [String] = []
         var seen: Set<SignatureComponent> = []
         for component in input.components {
             let identifier = try component.identifier()
             guard seen.insert(component).inserted else { throw WebBotAuthError.duplicateComponent(identifier) }
-            let value = try componentValue(component, request: request)
+            let value = try value(component)
             guard !value.contains(where: { $0 == "\n" || $0 == "\r" }) else {
                 throw WebBotAuthError.invalidComponentValue(identifier)
             }

@@ -12,7 +12,7 @@ public struct AdyenWebhookVerifier: WebhookVerifier {
     private let key: SymmetricKey
 
     public init(hmacKeyHex: String) throws(WebhookVerificationError) {
-        guard let bytes = WebhookEncoding.hexDecode(hmacKeyHex), !bytes.isEmpty else {
+        guard let bytes = Hex.decode(hmacKeyHex), !bytes.isEmpty else {
             throw .badSecretFormat("an Adyen HMAC key is a non-empty hexadecimal string")
         }
         key = SymmetricKey(data: bytes)

@@ -11,7 +11,7 @@ public struct AuthorizeNetWebhookVerifier: WebhookVerifier {
     private let key: SymmetricKey
 
     public init(signatureKey: String) throws(WebhookVerificationError) {
-        guard signatureKey.utf8.count == 128, WebhookEncoding.isHex(signatureKey) else {
+        guard signatureKey.utf8.count == 128, Hex.isHex(signatureKey) else {
             throw .badSecretFormat("an Authorize.Net Signature Key is 128 hexadecimal characters")
         }
         key = SymmetricKey(data: Array(signatureKey.utf8))
@@ -26,7 +26,7 @@ public struct AuthorizeNetWebhookVerifier: WebhookVerifier {
             throw .malformedHeader(name: Self.headerName, reason: "does not start with \"sha512=\"")
         }
         let provided = String(header.dropFirst(prefix.count))
-        guard provided.utf8.count == SHA512.byteCount * 2, WebhookEncoding.isHex(provided) else {
+        guard provided.utf8.count == SHA512.byteCount * 2, Hex.isHex(provided) else {
             throw .malformedHeader(name: Self.headerName, reason: "not 128 hexadecimal characters after sha512=")
         }
         let expected = WebhookEncoding.uppercasedASCII(Hex.encode(HMAC<SHA512>.authenticationCode(for: body, using: key)))

@@ -56,11 +56,7 @@ public struct StandardWebhooksVerifier: WebhookVerifier {
         var message = Array("\(id).\(timestampText).".utf8)
         message.append(contentsOf: body)
         let expected = Array(WebhookEncoding.base64(HMAC<SHA256>.authenticationCode(for: message, using: key)).utf8)
-        var matched = false
-        for candidate in candidates where ConstantTime.equals(expected, Array(candidate.utf8)) {
-            matched = true
-        }
-        guard matched else {
+        guard WebhookEncoding.matchesAny(expected, candidates) else {
             throw .noMatchingSignature("none of the \(candidates.count) v1 signature(s) matches the body and secret")
         }
         try WebhookTimestamp.checkTolerance(timestamp, now: now, tolerance: toleranceSeconds)

@@ -62,12 +62,7 @@ public struct StripeWebhookVerifier: WebhookVerifier {
         message.append(UInt8(ascii: "."))
         message.append(contentsOf: body)
         let expected = Array(Hex.encode(HMAC<SHA256>.authenticationCode(for: message, using: key)).utf8)
-        // Check every candidate so the time taken does not depend on which one matched.
-        var matched = false
-        for candidate in candidates where ConstantTime.equals(expected, Array(candidate.utf8)) {
-            matched = true
-        }
-        guard matched else {
+        guard WebhookEncoding.matchesAny(expected, candidates) else {
             throw .noMatchingSignature("none of the \(candidates.count) v1 signature(s) matches the body and secret")
         }
         try WebhookTimestamp.checkTolerance(timestamp, now: now, tolerance: toleranceSeconds)

@@ -1,3 +1,4 @@
+import TollgateCore
 /// `application/x-www-form-urlencoded` decoding for Braintree's `bt_signature` / `bt_payload` POST.
 enum WebhookFormDecoder {
     /// Name/value pairs in order; nil when a percent escape is malformed or the result is not UTF-8.
@@ -22,7 +23,7 @@ enum WebhookFormDecoder {
                 output.append(UInt8(ascii: " "))
             } else if byte == UInt8(ascii: "%") {
                 guard index + 2 < bytes.endIndex,
-                    let decoded = WebhookEncoding.hexDecode(String(decoding: bytes[(index + 1)...(index + 2)], as: UTF8.self))
+                    let decoded = Hex.decode(String(decoding: bytes[(index + 1)...(index + 2)], as: UTF8.self))
                 else { return nil }
                 output.append(decoded[0])
                 index += 2

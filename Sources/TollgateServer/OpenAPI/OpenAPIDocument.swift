@@ -16,7 +16,7 @@ enum OpenAPIDocument {
             "openapi": "3.1.0",
             "info": [
                 "title": "Tollgate control plane API", "version": "1",
-                "description": "Tenants, people, API keys, the audit log, and sites with their pay-per-crawl prices. Errors are RFC 9457 problem+json.",
+                "description": "Tenants, people, API keys, the audit log, sites with their pay-per-crawl prices and earnings; crawler operators, their accounts, crawlers and keys, crawl tokens and receipts; the platform operator. Errors are RFC 9457 problem+json.",
             ],
             "servers": [["url": serverURL]],
             "paths": paths,
