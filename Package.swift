@@ -42,6 +42,9 @@ let package = Package(
             dependencies: [
                 "TollgateCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -54,6 +57,7 @@ let package = Package(
             name: "TollgateServer",
             dependencies: [
                 "TollgateCore",
+                "TollgateGateways",
                 "CArgon2",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -86,15 +90,33 @@ let package = Package(
             dependencies: ["TollgateCore"],
             swiftSettings: swiftSettings
         ),
+        // Starts the Python vendor fakes in Tests/fakes for gateway and control-plane tests.
+        .target(
+            name: "GatewayFakes",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/Support/GatewayFakes",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TollgateGatewaysTests",
-            dependencies: ["TollgateGateways"],
+            dependencies: [
+                "TollgateGateways",
+                "GatewayFakes",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TollgateServerTests",
             dependencies: [
                 "TollgateServer",
+                "TollgateGateways",
+                "GatewayFakes",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

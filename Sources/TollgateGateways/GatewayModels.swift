@@ -63,11 +63,16 @@ public struct ChargeRequest: Sendable, Hashable {
     /// Aggregated top-up amounts only; per-crawl prices never reach a gateway.
     public let amount: Money
     public let description: String
-    public init(customer: CustomerRef, method: StoredMethodRef, amount: Money, description: String) {
+    /// Our id for the payment, sent as vendor metadata (Stripe metadata, PayPal custom_id, Adyen merchant reference,
+    /// Square reference_id, Authorize.Net invoice number) so webhooks can be matched even when the response was
+    /// lost. At most 20 characters of [A-Z0-9] (Authorize.Net's invoice-number limit).
+    public let reference: String
+    public init(customer: CustomerRef, method: StoredMethodRef, amount: Money, description: String, reference: String) {
         self.customer = customer
         self.method = method
         self.amount = amount
         self.description = description
+        self.reference = reference
     }
 }
 
@@ -75,10 +80,13 @@ public struct RefundRequest: Sendable, Hashable {
     public let payment: PaymentRef
     public let amount: Money
     public let reason: String
-    public init(payment: PaymentRef, amount: Money, reason: String) {
+    /// Our id for the refund (same rules as `ChargeRequest.reference`).
+    public let reference: String
+    public init(payment: PaymentRef, amount: Money, reason: String, reference: String) {
         self.payment = payment
         self.amount = amount
         self.reason = reason
+        self.reference = reference
     }
 }
 

@@ -14,4 +14,6 @@ public protocol PaymentGateway: Sendable {
     func paymentStatus(_ ref: PaymentRef) async throws(GatewayError) -> PaymentOutcome
     /// The vendor-held customer balance; throws `.unsupported` unless `capabilities` has `.customerBalance`.
     func balance(of customer: CustomerRef) async throws(GatewayError) -> Money
+    /// The payment facts in a delivery that `WebhookVerifier` accepted; `body` is the same raw body.
+    func events(in delivery: VerifiedWebhook, body: [UInt8]) throws(GatewayError) -> [GatewayEvent]
 }
