@@ -30,6 +30,7 @@ run: deps
 bench:
 	scripts/install-deps.sh --bench
 	bench/run.sh
+	bench/top-ups.sh
 
 # `swift package clean` keeps the fetched dependencies, so a rebuild needs no network (rm -rf .build would not).
 clean:

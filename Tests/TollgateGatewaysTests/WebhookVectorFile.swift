@@ -65,7 +65,7 @@ enum WebhookVectorFile {
 
 /// Test-only stand-in for PayPal's RSA step: the vectors give only the signed string (no certificate or
 /// signature), so the tests "sign" it with HMAC-SHA256 and check that the verifier hands the checker exactly the
-/// vector's signed string. The real RSA/X.509 checker lives outside this module.
+/// vector's signed string. The real RSA/X.509 checker (``PayPalCertificateChecker``) is tested against the PayPal fake.
 struct StandInPayPalChecker: PayPalTransmissionSignatureChecker {
     static let key = SymmetricKey(data: Array("paypal-stand-in-signing-key".utf8))
 
@@ -73,7 +73,9 @@ struct StandInPayPalChecker: PayPalTransmissionSignatureChecker {
         Data(HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: key)).base64EncodedString()
     }
 
-    func isValidSignature(_ signature: [UInt8], over message: [UInt8], algorithm: String, certificateURL: URL) -> Bool {
+    func isValidSignature(_ signature: [UInt8], over message: [UInt8], algorithm: String, certificateURL: URL, now: Date)
+        async -> Bool
+    {
         HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: message, using: Self.key)
     }
 }
@@ -103,10 +105,10 @@ struct WebhookVectorCase {
 
     static let payPalCertificateURL = "https://api.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-1d93a270"
 
-    func run(headers: WebhookHeaders? = nil, body: [UInt8]? = nil, now: Date? = nil) throws(WebhookVerificationError)
+    func run(headers: WebhookHeaders? = nil, body: [UInt8]? = nil, now: Date? = nil) async throws(WebhookVerificationError)
         -> VerifiedWebhook
     {
-        try verifier.verify(headers: headers ?? self.headers, body: body ?? self.body, url: url, now: now ?? self.now)
+        try await verifier.verify(headers: headers ?? self.headers, body: body ?? self.body, url: url, now: now ?? self.now)
     }
 
     static func make(_ vendor: Vendor) throws -> WebhookVectorCase {

@@ -8,22 +8,22 @@ import TollgateCore
 /// byte or a single-character change to the signature must be rejected.
 @Suite struct WebhookVectorTests {
     @Test(arguments: Vendor.allCases)
-    func vectorVerifies(_ vendor: Vendor) throws {
+    func vectorVerifies(_ vendor: Vendor) async throws {
         let vector = try WebhookVectorCase.make(vendor)
-        let verified = try vector.run()
+        let verified = try await vector.run()
         #expect(verified.events.map(\.eventID) == vector.expectedEventIDs)
         #expect(verified.events.map(\.eventType) == vector.expectedEventTypes)
     }
 
     @Test(arguments: Vendor.allCases)
-    func everySignedBodyByteIsProtected(_ vendor: Vendor) throws {
+    func everySignedBodyByteIsProtected(_ vendor: Vendor) async throws {
         let vector = try WebhookVectorCase.make(vendor)
         #expect(!vector.signedBodyPositions.isEmpty)
         for position in vector.signedBodyPositions {
             var tampered = vector.body
             tampered[position] ^= 0x01
-            let error = #expect(throws: WebhookVerificationError.self, "body byte \(position) changed") {
-                try vector.run(body: tampered)
+            let error = await #expect(throws: WebhookVerificationError.self, "body byte \(position) changed") {
+                try await vector.run(body: tampered)
             }
             // Where the whole body is signed, the HMAC itself must be what catches the change.
             if vendor != .adyen && vendor != .braintree, let error {
@@ -33,13 +33,13 @@ import TollgateCore
     }
 
     @Test(arguments: Vendor.allCases)
-    func everySignatureCharacterIsProtected(_ vendor: Vendor) throws {
+    func everySignatureCharacterIsProtected(_ vendor: Vendor) async throws {
         let vector = try WebhookVectorCase.make(vendor)
         #expect(!vector.signaturePositions.isEmpty)
         for position in vector.signaturePositions {
             let (headers, body) = vector.withSignatureCharacterChanged(at: position)
-            let error = #expect(throws: WebhookVerificationError.self, "signature character \(position) changed") {
-                try vector.run(headers: headers, body: body)
+            let error = await #expect(throws: WebhookVerificationError.self, "signature character \(position) changed") {
+                try await vector.run(headers: headers, body: body)
             }
             if let error {
                 #expect(error.isSignatureMismatch || error.isMalformedHeader, "signature character \(position): \(error)")
@@ -48,8 +48,8 @@ import TollgateCore
     }
 
     @Test(arguments: Vendor.allCases)
-    func occurredAtIsReadWhenThePayloadHasIt(_ vendor: Vendor) throws {
-        let verified = try WebhookVectorCase.make(vendor).run()
+    func occurredAtIsReadWhenThePayloadHasIt(_ vendor: Vendor) async throws {
+        let verified = try await WebhookVectorCase.make(vendor).run()
         let expected: Date? =
             switch vendor {
             case .adyen: Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T01:00:00+01:00
@@ -76,15 +76,15 @@ import TollgateCore
         }
     }
 
-    @Test func stripeAcceptsAnyOfSeveralV1AndIgnoresV0() throws {
+    @Test func stripeAcceptsAnyOfSeveralV1AndIgnoresV0() async throws {
         let vector = try WebhookVectorCase.make(.stripe)
         let good = String(file.stripe.header.split(separator: "v1=")[1])
         let header = "t=1700000000,v0=\(good),v1=\(String(repeating: "0", count: 64)),v1=\(good),v9=whatever"
-        let verified = try vector.run(headers: ["stripe-signature": header])
+        let verified = try await vector.run(headers: ["stripe-signature": header])
         #expect(verified.eventID == "evt_1")
         // A matching signature under v0 alone is not accepted.
-        #expect(throws: WebhookVerificationError.noMatchingSignature("Stripe-Signature has no v1 signature")) {
-            try vector.run(headers: ["Stripe-Signature": "t=1700000000,v0=\(good)"])
+        await #expect(throws: WebhookVerificationError.noMatchingSignature("Stripe-Signature has no v1 signature")) {
+            try await vector.run(headers: ["Stripe-Signature": "t=1700000000,v0=\(good)"])
         }
     }
 
@@ -204,16 +204,16 @@ import TollgateCore
         }
     }
 
-    @Test func authorizeNetComparesCaseInsensitivelyAndRejectsWrongKey() throws {
+    @Test func authorizeNetComparesCaseInsensitivelyAndRejectsWrongKey() async throws {
         let vector = try WebhookVectorCase.make(.authorizenet)
         let lower = "sha512=" + file.authorizenet.header.dropFirst("sha512=".count).lowercased()
-        #expect(try vector.run(headers: ["x-anet-signature": lower]).eventID == "d0e8e7fe-c3e7-4add-a480-27bc5ce28934")
+        #expect(try await vector.run(headers: ["x-anet-signature": lower]).eventID == "d0e8e7fe-c3e7-4add-a480-27bc5ce28934")
         let otherKey = try AuthorizeNetWebhookVerifier(signatureKey: String(repeating: "F", count: 128))
         #expect(throws: WebhookVerificationError.self) {
             try otherKey.verify(headers: vector.headers, body: vector.body, url: nil, now: Date())
         }
-        #expect(throws: WebhookVerificationError.malformedHeader(name: "X-ANET-Signature", reason: "does not start with \"sha512=\"")) {
-            try vector.run(headers: ["X-ANET-Signature": String(file.authorizenet.header.dropFirst(7))])
+        await #expect(throws: WebhookVerificationError.malformedHeader(name: "X-ANET-Signature", reason: "does not start with \"sha512=\"")) {
+            try await vector.run(headers: ["X-ANET-Signature": String(file.authorizenet.header.dropFirst(7))])
         }
     }
 
@@ -227,11 +227,11 @@ import TollgateCore
         #expect(message == v.signed_string)
     }
 
-    @Test func payPalRejectsWrongWebhookIDAndUntrustedCertificateURLs() throws {
+    @Test func payPalRejectsWrongWebhookIDAndUntrustedCertificateURLs() async throws {
         let vector = try WebhookVectorCase.make(.paypal)
         let otherSubscription = try PayPalWebhookVerifier(webhookID: "OTHER", checker: StandInPayPalChecker())
-        #expect(throws: WebhookVerificationError.self) {
-            try otherSubscription.verify(headers: vector.headers, body: vector.body, url: nil, now: Date())
+        await #expect(throws: WebhookVerificationError.self) {
+            try await otherSubscription.verify(headers: vector.headers, body: vector.body, url: nil, now: Date())
         }
         for url in ["http://api.paypal.com/cert", "https://paypal.com.evil.example/cert", "https://evilpaypal.com/cert"] {
             var headers = WebhookHeaders()
@@ -239,13 +239,13 @@ import TollgateCore
                 headers.append(name: field.name, value: field.value)
             }
             headers.append(name: "paypal-cert-url", value: url)
-            #expect(throws: WebhookVerificationError.untrustedCertificateURL(url)) {
-                try vector.run(headers: headers)
+            await #expect(throws: WebhookVerificationError.untrustedCertificateURL(url)) {
+                try await vector.run(headers: headers)
             }
         }
     }
 
-    @Test func standardWebhooksAcceptsRotatedSignaturesAndRejectsWrongSecret() throws {
+    @Test func standardWebhooksAcceptsRotatedSignaturesAndRejectsWrongSecret() async throws {
         let vector = try WebhookVectorCase.make(.generic)
         let good = try #require(file.generic.headers["webhook-signature"])
         var headers = WebhookHeaders()
@@ -253,7 +253,7 @@ import TollgateCore
             headers.append(name: field.name.uppercased(), value: field.value)
         }
         headers.append(name: "Webhook-Signature", value: "v1a,AAAA v1,\(String(repeating: "A", count: 43))= \(good)")
-        #expect(try vector.run(headers: headers).eventID == "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W")
+        #expect(try await vector.run(headers: headers).eventID == "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W")
 
         let other = try StandardWebhooksVerifier(secret: "whsec_" + Data(repeating: 7, count: 32).base64EncodedString())
         #expect(throws: WebhookVerificationError.self) {
@@ -261,26 +261,26 @@ import TollgateCore
         }
     }
 
-    @Test func missingAndRepeatedHeadersAreNamed() throws {
+    @Test func missingAndRepeatedHeadersAreNamed() async throws {
         let stripe = try WebhookVectorCase.make(.stripe)
-        #expect(throws: WebhookVerificationError.missingHeader("Stripe-Signature")) { try stripe.run(headers: [:]) }
+        await #expect(throws: WebhookVerificationError.missingHeader("Stripe-Signature")) { try await stripe.run(headers: [:]) }
         var twice = stripe.headers
         twice.append(name: "stripe-signature", value: file.stripe.header)
-        #expect(throws: WebhookVerificationError.malformedHeader(name: "Stripe-Signature", reason: "sent 2 times, expected once")) {
-            try stripe.run(headers: twice)
+        await #expect(throws: WebhookVerificationError.malformedHeader(name: "Stripe-Signature", reason: "sent 2 times, expected once")) {
+            try await stripe.run(headers: twice)
         }
-        #expect(throws: WebhookVerificationError.malformedHeader(name: "Stripe-Signature", reason: "no t= timestamp")) {
-            try stripe.run(headers: ["Stripe-Signature": "v1=abc"])
+        await #expect(throws: WebhookVerificationError.malformedHeader(name: "Stripe-Signature", reason: "no t= timestamp")) {
+            try await stripe.run(headers: ["Stripe-Signature": "v1=abc"])
         }
         let generic = try WebhookVectorCase.make(.generic)
-        #expect(throws: WebhookVerificationError.missingHeader("webhook-id")) {
-            try generic.run(headers: ["webhook-timestamp": "1674087231", "webhook-signature": "v1,x"])
+        await #expect(throws: WebhookVerificationError.missingHeader("webhook-id")) {
+            try await generic.run(headers: ["webhook-timestamp": "1674087231", "webhook-signature": "v1,x"])
         }
-        #expect(throws: WebhookVerificationError.missingHeader("x-square-hmacsha256-signature")) {
-            try WebhookVectorCase.make(.square).run(headers: ["x-square-signature": "legacy"])
+        await #expect(throws: WebhookVerificationError.missingHeader("x-square-hmacsha256-signature")) {
+            try await WebhookVectorCase.make(.square).run(headers: ["x-square-signature": "legacy"])
         }
-        #expect(throws: WebhookVerificationError.missingHeader("PAYPAL-TRANSMISSION-ID")) {
-            try WebhookVectorCase.make(.paypal).run(headers: [:])
+        await #expect(throws: WebhookVerificationError.missingHeader("PAYPAL-TRANSMISSION-ID")) {
+            try await WebhookVectorCase.make(.paypal).run(headers: [:])
         }
     }
 

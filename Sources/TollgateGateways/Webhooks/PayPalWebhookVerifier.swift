@@ -4,9 +4,8 @@ import Foundation
 /// `<PAYPAL-TRANSMISSION-ID>|<PAYPAL-TRANSMISSION-TIME>|<webhook id>|<CRC-32 of the raw body, unsigned decimal>`,
 /// and `PAYPAL-TRANSMISSION-SIG` is its base64 `SHA256withRSA` signature under the certificate at
 /// `PAYPAL-CERT-URL`. This type builds the signed string from the raw bytes, vets the headers and the certificate
-/// URL, and hands the public-key check to an injected ``PayPalTransmissionSignatureChecker``. (PayPal's alternative,
-/// the `verify-webhook-signature` API call, is network I/O and belongs in the adapter.) De-duplicates on the
-/// event `id`.
+/// URL, and hands the certificate and public-key check to a ``PayPalTransmissionSignatureChecker`` (in production
+/// ``PayPalCertificateChecker``: fetch, chain validation, RSA). De-duplicates on the event `id`.
 public struct PayPalWebhookVerifier: WebhookVerifier {
     public static let transmissionIDHeader = "PAYPAL-TRANSMISSION-ID"
     public static let transmissionTimeHeader = "PAYPAL-TRANSMISSION-TIME"
@@ -33,10 +32,17 @@ public struct PayPalWebhookVerifier: WebhookVerifier {
         self.isTrustedCertificateURL = isTrustedCertificateURL
     }
 
-    /// PayPal's certificates are served over https from paypal.com hosts only.
+    /// The hosts PayPal serves its webhook signing certificates from (live and sandbox API hosts).
+    public static let certificateHosts: Set<String> = [
+        "api.paypal.com", "api-m.paypal.com", "api.sandbox.paypal.com", "api-m.sandbox.paypal.com",
+    ]
+
+    /// PayPal's certificates are served over https, on the default port, from PayPal's API hosts only.
     public static func isPayPalCertificateURL(_ url: URL) -> Bool {
-        guard url.scheme?.lowercased() == "https", let host = url.host?.lowercased() else { return false }
-        return host == "paypal.com" || host.hasSuffix(".paypal.com")
+        guard url.scheme?.lowercased() == "https", url.user == nil, url.password == nil, url.port == nil || url.port == 443,
+            let host = url.host?.lowercased()
+        else { return false }
+        return certificateHosts.contains(host)
     }
 
     /// `transmission_id|transmission_time|webhook_id|crc32(body)`.
@@ -51,7 +57,7 @@ public struct PayPalWebhookVerifier: WebhookVerifier {
     }
 
     public func verify(headers: WebhookHeaders, body: [UInt8], url: String?, now: Date)
-        throws(WebhookVerificationError) -> VerifiedWebhook
+        async throws(WebhookVerificationError) -> VerifiedWebhook
     {
         let transmissionID = try headers.single(Self.transmissionIDHeader)
         let transmissionTime = try headers.single(Self.transmissionTimeHeader)
@@ -80,9 +86,10 @@ public struct PayPalWebhookVerifier: WebhookVerifier {
             webhookID: webhookID,
             body: body
         )
-        guard checker.isValidSignature(signature, over: Array(message.utf8), algorithm: algorithm, certificateURL: certificateURL)
-        else {
-            throw .noMatchingSignature("\(Self.transmissionSignatureHeader) does not verify under the certificate")
+        if let refusal = await checker.refusal(
+            signature, over: Array(message.utf8), algorithm: algorithm, certificateURL: certificateURL, now: now)
+        {
+            throw .noMatchingSignature("\(Self.transmissionSignatureHeader): \(refusal)")
         }
 
         let event = try WebhookJSON(body)

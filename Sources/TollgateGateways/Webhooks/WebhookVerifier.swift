@@ -8,14 +8,17 @@ public protocol WebhookVerifier: Sendable {
     ///   - body: the raw request body.
     ///   - url: the URL the delivery was posted to, for schemes that sign it (Square).
     ///   - now: the current time, injected so tolerance checks are testable.
-    func verify(headers: WebhookHeaders, body: [UInt8], url: String?, now: Date) throws(WebhookVerificationError)
+    ///
+    /// Asynchronous because one scheme needs I/O: PayPal's signing certificate is fetched from the delivery's
+    /// `PAYPAL-CERT-URL` (and cached). The HMAC schemes implement it synchronously.
+    func verify(headers: WebhookHeaders, body: [UInt8], url: String?, now: Date) async throws(WebhookVerificationError)
         -> VerifiedWebhook
 }
 
 extension WebhookVerifier {
-    public func verify(headers: WebhookHeaders, body: [UInt8], url: String? = nil) throws(WebhookVerificationError)
+    public func verify(headers: WebhookHeaders, body: [UInt8], url: String? = nil) async throws(WebhookVerificationError)
         -> VerifiedWebhook
     {
-        try verify(headers: headers, body: body, url: url, now: Date())
+        try await verify(headers: headers, body: body, url: url, now: Date())
     }
 }

@@ -1,5 +1,8 @@
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import NIOCore
+import TollgateGateways
 import Logging
 import NIOCore
 import PostgresNIO
@@ -34,6 +37,12 @@ public struct AppDependencies: Sendable {
     let signingKeys: any SigningKeyRepository
     let crawlers: any CrawlerRepository
     let crawlerRegistry: CrawlerRegistryService
+    public let payments: any PaymentRepository
+    public let gatewayDirectory: GatewayDirectory
+    public let topUps: TopUpService
+    public let refunds: RefundService
+    let paymentMethods: PaymentMethodService
+    public let paymentsWorker: PaymentsWorker
 
     public init(configuration: ServerConfiguration, postgres: PostgresClient.Configuration, registry: PrometheusCollectorRegistry, logger: Logger) async throws {
         var postgres = postgres
@@ -80,6 +89,18 @@ public struct AppDependencies: Sendable {
         crawlerRegistry = CrawlerRegistryService(
             crawlers: crawlers, fetcher: HTTPKeyDirectoryFetcher(logger: logger), allowlist: configuration.keyDirectoryHTTPAllowlist,
             logger: logger)
+        payments = PostgresPaymentRepository(database: database, secretKey: configuration.secretKey)
+        let seconds = configuration.gatewayTimeout.components.seconds
+        gatewayDirectory = GatewayDirectory(
+            repository: payments, transport: GatewayTransport(client: HTTPClient.shared, timeout: .seconds(seconds)))
+        topUps = TopUpService(
+            repository: payments, gateways: gatewayDirectory, operators: crawlerOperators, metrics: PaymentMetrics(registry: registry),
+            logger: logger)
+        refunds = RefundService(repository: payments, gateways: gatewayDirectory, logger: logger)
+        paymentMethods = PaymentMethodService(repository: payments, gateways: gatewayDirectory)
+        paymentsWorker = PaymentsWorker(
+            repository: payments, topUps: topUps, refunds: refunds, operators: crawlerOperators, interval: configuration.paymentsInterval,
+            logger: logger)
     }
 }
 
@@ -100,6 +121,7 @@ public func buildApplication(
     app.addServices(dependencies.database.client)
     app.addServices(
         KeyDirectoryRefresher(registry: dependencies.crawlerRegistry, interval: configuration.keyDirectoryRefreshInterval, logger: logger))
+    app.addServices(dependencies.paymentsWorker)
     app.beforeServerStarts {
         try await dependencies.database.checkRole()
         try await dependencies.migrator.migrate(client: dependencies.database.client, logger: logger)
@@ -145,6 +167,17 @@ func buildRouter(_ dependencies: AppDependencies) async throws -> Router<AppRequ
     SigningKeysController(keys: dependencies.signingKeys, auth: OperatorAuth(operators: dependencies.operators, tokens: dependencies.tokens))
         .addRoutes(to: router.group("v1"))
 
+    let operatorAuth = OperatorAuth(operators: dependencies.operators, tokens: dependencies.tokens)
+    OperatorGatewaysController(auth: operatorAuth, repository: dependencies.payments).addRoutes(to: router.group("v1"))
+    let payouts = PayoutsController(auth: operatorAuth, repository: dependencies.payments, tenants: dependencies.tenants)
+    payouts.addOperatorRoutes(to: router.group("v1"))
+    CrawlerPaymentsController(
+        service: dependencies.crawlerOperatorService, repository: dependencies.payments, methods: dependencies.paymentMethods,
+        topUps: dependencies.topUps, refunds: dependencies.refunds
+    ).addRoutes(to: router.group("v1"))
+    WebhooksController(repository: dependencies.payments, gateways: dependencies.gatewayDirectory, logger: dependencies.database.logger)
+        .addRoutes(to: router.group("v1"))
+
     OperatorCrawlersController(
         operators: dependencies.crawlerOperatorService, registry: dependencies.crawlerRegistry, crawlers: dependencies.crawlers
     ).addRoutes(to: router.group("v1"))
@@ -157,6 +190,7 @@ func buildRouter(_ dependencies: AppDependencies) async throws -> Router<AppRequ
     EarningsController(ledger: dependencies.ledger).addRoutes(to: api)
     SitesController(service: dependencies.siteService, sites: dependencies.sites).addRoutes(to: api)
     CrawlerRegistryController(crawlers: dependencies.crawlers).addRoutes(to: api)
+    payouts.addTenantRoutes(to: api)
 
     Dashboard(dependencies: dependencies, pages: try await PageRenderer(directory: configuration.resources.web + "/templates"))
         .addRoutes(to: router)

@@ -30,6 +30,10 @@ public struct ServerConfiguration: Sendable {
     public var keyDirectoryHTTPAllowlist = KeyDirectoryHostAllowlist()
     /// How often the background refresher looks for key directories due for a refresh.
     public var keyDirectoryRefreshInterval: Duration = .seconds(30)
+    /// How long one payment-gateway call may take before its outcome counts as unknown (and is re-sent later).
+    public var gatewayTimeout: Duration = .seconds(30)
+    /// How often pending top-ups and refunds are re-sent or looked up, and automatic top-ups started.
+    public var paymentsInterval: Duration = .seconds(10)
 
     public var cookiesAreSecure: Bool { publicURL.lowercased().hasPrefix("https://") }
 
@@ -77,6 +81,8 @@ public struct ServerConfiguration: Sendable {
             try env.int("TOLLGATE_AUTH_CACHE_SECONDS", default: 5, range: 0...300))
         configuration.databaseMaxConnections = try env.int("TOLLGATE_DB_MAX_CONNECTIONS", default: 20, range: 1...500)
         configuration.platformFeeBasisPoints = try env.int("TOLLGATE_PLATFORM_FEE_BPS", default: 1000, range: 0...10_000)
+        configuration.gatewayTimeout = .seconds(try env.int("TOLLGATE_GATEWAY_TIMEOUT_SECONDS", default: 30, range: 1...300))
+        configuration.paymentsInterval = .seconds(try env.int("TOLLGATE_PAYMENTS_INTERVAL_SECONDS", default: 10, range: 1...3600))
         if let user = env["TOLLGATE_POSTGRES_OS_USER"] { configuration.embeddedPostgresUser = user }
         if let allowlist = env["TOLLGATE_KEY_DIRECTORY_HTTP_ALLOWLIST"] {
             configuration.keyDirectoryHTTPAllowlist = try KeyDirectoryHostAllowlist.parse(allowlist)

@@ -30,6 +30,6 @@ struct Dashboard {
         AuditPage(audit: dependencies.audit, pages: pages).addRoutes(to: member)
         AccountPage(accounts: accounts, pages: pages).addRoutes(to: member)
         SitesPage(service: dependencies.siteService, sites: dependencies.sites, pages: pages).addRoutes(to: member)
-        EarningsPage(ledger: dependencies.ledger, pages: pages).addRoutes(to: member)
+        EarningsPage(ledger: dependencies.ledger, payments: dependencies.payments, pages: pages).addRoutes(to: member)
     }
 }

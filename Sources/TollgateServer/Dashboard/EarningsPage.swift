@@ -2,9 +2,11 @@ import Foundation
 import Hummingbird
 import TollgateCore
 
-/// `/app/earnings`: what the tenant's sites earned over the last 30 days, by site, crawler account or day.
+/// `/app/earnings`: what the tenant's sites earned over the last 30 days, by site, crawler account or day, and the
+/// payouts made so far.
 struct EarningsPage {
     let ledger: any LedgerRepository
+    let payments: any PaymentRepository
     let pages: PageRenderer
 
     struct Line {
@@ -21,9 +23,18 @@ struct EarningsPage {
         let current: Bool
     }
 
+    struct PayoutLine {
+        let period: String
+        let amount: String
+        let reference: String
+        let note: String
+        let paidOn: String
+    }
+
     struct View {
         let balances: [String]
         let lines: [Line]
+        let payouts: [PayoutLine]
         let groupings: [Grouping]
         let from: String
         let to: String
@@ -42,6 +53,12 @@ struct EarningsPage {
         let view = View(
             balances: balances.map(text),
             lines: lines.map { Line(label: $0.label, charges: $0.charges, gross: text($0.gross), fees: text($0.fees), net: text($0.net)) },
+            payouts: try await payments.payouts(tenantID: principal.tenant.id).map {
+                // The period's end is exclusive in storage; people read the last day paid for.
+                PayoutLine(
+                    period: "\(PayoutResponse.day($0.periodStart)) – \(PayoutResponse.day($0.periodEnd.addingTimeInterval(-86_400)))",
+                    amount: text($0.amount), reference: $0.reference, note: $0.note, paidOn: DisplayDate.format($0.createdAt))
+            },
             groupings: [("site", "By site"), ("crawler", "By crawler account"), ("day", "By day")].map {
                 Grouping(value: $0.0, label: $0.1, current: $0.0 == query.groupBy.rawValue)
             },

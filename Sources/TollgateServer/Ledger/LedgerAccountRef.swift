@@ -14,6 +14,8 @@ public struct LedgerAccountRef: Sendable, Hashable, CustomStringConvertible {
         case refunds
         /// The other side of the platform operator's manual credits and adjustments.
         case manualAdjustments = "manual_adjustments"
+        /// Tenant earnings paid out.
+        case payouts
     }
 
     public let kind: Kind

@@ -5,7 +5,7 @@ import TollgateCore
 /// A balanced transaction to post: legs that sum to zero in one currency, under an idempotency key.
 public struct LedgerPosting: Sendable {
     public enum Kind: String, Sendable, Codable {
-        case charge, topUp = "top_up", refund, credit, adjustment
+        case charge, topUp = "top_up", refund, credit, adjustment, payout
     }
 
     public struct Leg: Sendable, Hashable {

@@ -1,26 +1,21 @@
 import Crypto
 import Foundation
 
-/// Seals private keys for storage: AES-GCM under a key derived (HKDF-SHA256) from the server's secret key, with the
-/// key id as associated data so a sealed key cannot be moved to another row.
+/// Seals signing keys for storage in a `SecretBox` of their own, with the key id as associated data.
 struct KeySealer: Sendable {
-    private let key: SymmetricKey
+    private let box: SecretBox
 
     init(secretKey: [UInt8]) {
-        key = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: SymmetricKey(data: secretKey), info: Array("tollgate signing-key seal v1".utf8), outputByteCount: 32)
+        box = SecretBox(secretKey: secretKey, purpose: "signing-key")
     }
 
     func seal(_ privateKey: Curve25519.Signing.PrivateKey, id: String) throws -> [UInt8] {
-        let box = try AES.GCM.seal(privateKey.rawRepresentation, using: key, authenticating: Array(id.utf8))
-        guard let combined = box.combined else { throw SigningKeyError.unsealable(id) }
-        return Array(combined)
+        try box.seal(Array(privateKey.rawRepresentation), context: id)
     }
 
     func open(_ sealed: [UInt8], id: String) throws -> Curve25519.Signing.PrivateKey {
         do {
-            let box = try AES.GCM.SealedBox(combined: sealed)
-            return try Curve25519.Signing.PrivateKey(rawRepresentation: try AES.GCM.open(box, using: key, authenticating: Array(id.utf8)))
+            return try Curve25519.Signing.PrivateKey(rawRepresentation: try box.open(sealed, context: id))
         } catch {
             throw SigningKeyError.unsealable(id)
         }

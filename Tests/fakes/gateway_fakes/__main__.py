@@ -29,6 +29,8 @@ def stop_with_parent():
 
 
 threading.Thread(target=stop_with_parent, daemon=True).start()
+# Foundation's Process starts children with the parent's signal mask, in which SIGTERM is blocked.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 module = importlib.import_module("gateway_fakes." + args.vendor)
 server.serve(module.Vendor, args.host, args.port, options)
