@@ -97,6 +97,7 @@ let package = Package(
         .target(
             name: "GatewayFakes",
             dependencies: [
+                "TollgateGateways",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

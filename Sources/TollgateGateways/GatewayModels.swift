@@ -20,12 +20,12 @@ public struct PaymentRef: Sendable, Hashable, Codable {
 }
 
 public struct CreateCustomer: Sendable, Hashable {
-    /// Our crawler account id, stored as vendor metadata so records can be matched up.
-    public let crawlerAccountID: UUID
+    /// Our id of the paying party (the crawler operator), stored as vendor metadata so records can be matched up.
+    public let ownerID: UUID
     public let email: String
     public let name: String
-    public init(crawlerAccountID: UUID, email: String, name: String) {
-        self.crawlerAccountID = crawlerAccountID
+    public init(ownerID: UUID, email: String, name: String) {
+        self.ownerID = ownerID
         self.email = email
         self.name = name
     }

@@ -39,6 +39,7 @@ public protocol ConfigurableGateway: PaymentGateway {
     /// Credentials for API calls and for webhook verification.
     static var credentialFields: [CredentialField] { get }
     init(settings: GatewaySettings, transport: GatewayTransport) throws(GatewayError)
-    /// The verifier for deliveries to `/v1/webhooks/{gateway}` with these settings.
-    static func webhookVerifier(settings: GatewaySettings) throws(GatewayError) -> any WebhookVerifier
+    /// The verifier for deliveries to `/v1/webhooks/{gateway}` with these settings. `transport` is the server's, for
+    /// verifiers that fetch what they check against (PayPal's certificates); the HMAC verifiers ignore it.
+    static func webhookVerifier(settings: GatewaySettings, transport: GatewayTransport) throws(GatewayError) -> any WebhookVerifier
 }

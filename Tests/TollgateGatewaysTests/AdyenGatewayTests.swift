@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import GatewayFakes
 import NIOCore
@@ -9,20 +8,35 @@ import TollgateCore
 
 /// The Adyen adapter against the spec-validating Adyen fake (Tests/fakes/gateway_fakes/adyen.py).
 @Suite(.serialized) struct AdyenGatewayTests {
+    static let apiKey = "AQEyhmfxTEST-api-key-0123456789"
+    static let merchantAccount = "TollgateECOM"
+    static let hmacKey = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056"
+
+    /// One fake Adyen per test and the adapter pointed at it.
+    static func withAdyen(_ body: (GatewayHarness<AdyenGateway>) async throws -> Void) async throws {
+        let credentials = ["api_key": apiKey, "merchant_account": merchantAccount, "hmac_key": hmacKey]
+        try await GatewayHarness<AdyenGateway>.run(vendor: "adyen", options: credentials, credentials: credentials, body)
+    }
+
+    /// What Adyen Web hands over for a card, with Adyen's documented test values in place of encrypted fields.
+    static func cardToken(holder: String = "J. Crawler") -> String {
+        #"{"type":"scheme","encryptedCardNumber":"test_4111111111111111","encryptedExpiryMonth":"test_03","encryptedExpiryYear":"test_2030","encryptedSecurityCode":"test_737","holderName":"\#(holder)"}"#
+    }
+
     @Test func shopperReferenceStoredCardAndLookup() async throws {
-        try await AdyenHarness.run { h in
+        try await Self.withAdyen { h in
             let account = UUID()
             let customer = try await h.gateway.createCustomer(
-                CreateCustomer(crawlerAccountID: account, email: "ops@crawler.example", name: "Crawler Inc"), key: IdempotencyKey(ledgerKey: "c", operation: "customer"))
+                CreateCustomer(ownerID: account, email: "ops@crawler.example", name: "Crawler Inc"), key: IdempotencyKey(ledgerKey: "c", operation: "customer"))
             let again = try await h.gateway.createCustomer(
-                CreateCustomer(crawlerAccountID: account, email: "other@crawler.example", name: "Renamed"), key: IdempotencyKey(ledgerKey: "c2", operation: "customer"))
+                CreateCustomer(ownerID: account, email: "other@crawler.example", name: "Renamed"), key: IdempotencyKey(ledgerKey: "c2", operation: "customer"))
             // No customer object at Adyen: nothing is sent, and the shopperReference is stable and free of PII.
             #expect(customer == again)
             #expect(customer.id == account.uuidString.lowercased())
             #expect(try await h.fake.requests().isEmpty)
 
             let key = IdempotencyKey(ledgerKey: "card-1", operation: "attach")
-            let method = try await h.gateway.attachPaymentMethod(AttachPaymentMethod(customer: customer, token: AdyenHarness.cardToken()), key: key)
+            let method = try await h.gateway.attachPaymentMethod(AttachPaymentMethod(customer: customer, token: Self.cardToken()), key: key)
             #expect(method.ref.id.hasPrefix("\(customer.id):"))
             #expect(method.status == .active)
             #expect(method.display == "visa •••• 1111")
@@ -35,13 +49,13 @@ import TollgateCore
             let requests = try await h.fake.requests()
             #expect(requests.map { "\($0.method) \($0.path)" } == ["POST /v71/storedPaymentMethods", "GET /v71/storedPaymentMethods", "GET /v71/storedPaymentMethods"])
             #expect(requests[0].headers["idempotency-key"] == key.raw)
-            #expect(requests.allSatisfy { $0.headers["x-api-key"] == AdyenHarness.apiKey })
-            let stored = try AdyenHarness.json(requests[0].body)
+            #expect(requests.allSatisfy { $0.headers["x-api-key"] == Self.apiKey })
+            let stored = try requests[0].jsonBody()
             #expect(stored["shopperReference"] as? String == customer.id)
-            #expect(stored["merchantAccount"] as? String == AdyenHarness.merchantAccount)
+            #expect(stored["merchantAccount"] as? String == Self.merchantAccount)
             #expect(stored["recurringProcessingModel"] as? String == "UnscheduledCardOnFile")
             #expect(requests[1].query.contains(["shopperReference", customer.id]))
-            #expect(requests[1].query.contains(["merchantAccount", AdyenHarness.merchantAccount]))
+            #expect(requests[1].query.contains(["merchantAccount", Self.merchantAccount]))
 
             let bad = await #expect(throws: GatewayError.self) {
                 try await h.gateway.attachPaymentMethod(AttachPaymentMethod(customer: customer, token: "not json"), key: key)
@@ -56,8 +70,8 @@ import TollgateCore
     }
 
     @Test func chargeSendsTheExactWireAmountAndStatusLookupIsUnsupported() async throws {
-        try await AdyenHarness.run { h in
-            let (customer, method) = try await h.customerAndCard()
+        try await Self.withAdyen { h in
+            let (customer, method) = try await h.customerAndMethod(token: Self.cardToken())
             let key = IdempotencyKey(ledgerKey: "topup-1", operation: "charge")
             let amount = Money(micros: 12_340_000, currency: .eur)
             let outcome = try await h.gateway.charge(
@@ -68,11 +82,11 @@ import TollgateCore
 
             let sent = try #require(try await h.fake.requests().last { $0.path == "/v71/payments" })
             #expect(sent.headers["idempotency-key"] == key.raw)
-            let body = try AdyenHarness.json(sent.body)
+            let body = try sent.jsonBody()
             #expect((body["amount"] as? [String: Any])?["value"] as? Int == 1234)
             #expect((body["amount"] as? [String: Any])?["currency"] as? String == "EUR")
             #expect(body["reference"] as? String == "TOPUP0001")
-            #expect(body["merchantAccount"] as? String == AdyenHarness.merchantAccount)
+            #expect(body["merchantAccount"] as? String == Self.merchantAccount)
             #expect(body["shopperReference"] as? String == customer.id)
             #expect(body["shopperInteraction"] as? String == "ContAuth")
             #expect(body["recurringProcessingModel"] as? String == "UnscheduledCardOnFile")
@@ -96,11 +110,11 @@ import TollgateCore
     }
 
     @Test func refusalIsA200ThatBecomesADecline() async throws {
-        try await AdyenHarness.run { h in
-            let (customer, method) = try await h.customerAndCard()
+        try await Self.withAdyen { h in
+            let (customer, method) = try await h.customerAndMethod(token: Self.cardToken())
             try await h.fake.inject(.decline(match: "POST /v71/payments"))
             let error = await #expect(throws: GatewayError.self) {
-                try await h.gateway.charge(h.chargeRequest(customer, method, micros: 5_000_000), key: IdempotencyKey(ledgerKey: "d", operation: "charge"))
+                try await h.gateway.charge(h.chargeRequest(customer, method, micros: 5_000_000, currency: .eur), key: IdempotencyKey(ledgerKey: "d", operation: "charge"))
             }
             guard case .declined(let decline)? = error else {
                 Issue.record("expected a decline, got \(String(describing: error))")
@@ -123,11 +137,11 @@ import TollgateCore
     }
 
     @Test func serviceErrorIsTransientAndRateLimitCarriesRetryAfter() async throws {
-        try await AdyenHarness.run { h in
-            let (customer, method) = try await h.customerAndCard()
+        try await Self.withAdyen { h in
+            let (customer, method) = try await h.customerAndMethod(token: Self.cardToken())
             try await h.fake.inject(.status(503, match: "POST /v71/payments"))
             let unavailable = await #expect(throws: GatewayError.self) {
-                try await h.gateway.charge(h.chargeRequest(customer, method, micros: 1_000_000), key: IdempotencyKey(ledgerKey: "t", operation: "charge"))
+                try await h.gateway.charge(h.chargeRequest(customer, method, micros: 1_000_000, currency: .eur), key: IdempotencyKey(ledgerKey: "t", operation: "charge"))
             }
             guard case .transient? = unavailable else {
                 Issue.record("expected .transient, got \(String(describing: unavailable))")
@@ -135,7 +149,7 @@ import TollgateCore
             }
             try await h.fake.inject(.rateLimit(retryAfterSeconds: 7, match: "POST /v71/payments"))
             await #expect(throws: GatewayError.rateLimited(retryAfter: .seconds(7))) {
-                try await h.gateway.charge(h.chargeRequest(customer, method, micros: 1_000_000), key: IdempotencyKey(ledgerKey: "t", operation: "charge"))
+                try await h.gateway.charge(h.chargeRequest(customer, method, micros: 1_000_000, currency: .eur), key: IdempotencyKey(ledgerKey: "t", operation: "charge"))
             }
             #expect((try await h.fake.state()["payments"] as? [[String: Any]])?.isEmpty == true)
             try await h.expectCleanRequests()
@@ -143,10 +157,10 @@ import TollgateCore
     }
 
     @Test func lostResponseRetriedWithTheSameKeyChargesOnce() async throws {
-        try await AdyenHarness.run { h in
-            let (customer, method) = try await h.customerAndCard()
+        try await Self.withAdyen { h in
+            let (customer, method) = try await h.customerAndMethod(token: Self.cardToken())
             let key = IdempotencyKey(ledgerKey: "lost", operation: "charge")
-            let request = h.chargeRequest(customer, method, micros: 25_000_000)
+            let request = h.chargeRequest(customer, method, micros: 25_000_000, currency: .eur)
             try await h.fake.inject(.dropAfterSuccess(match: "POST /v71/payments"))
             let lost = await #expect(throws: GatewayError.self) { try await h.gateway.charge(request, key: key) }
             #expect(lost?.isRetryable == true)
@@ -162,7 +176,7 @@ import TollgateCore
 
             // Adyen replays the first answer for a reused key whatever the body; the adapter notices the mismatch.
             await #expect(throws: GatewayError.idempotencyConflict) {
-                try await h.gateway.charge(h.chargeRequest(customer, method, micros: 26_000_000), key: key)
+                try await h.gateway.charge(h.chargeRequest(customer, method, micros: 26_000_000, currency: .eur), key: key)
             }
             #expect((try await h.fake.state()["payments"] as? [[String: Any]])?.count == 1)
             try await h.expectCleanRequests()
@@ -170,9 +184,9 @@ import TollgateCore
     }
 
     @Test func refundsArePendingAndTheWebhookDecidesIncludingOverRefunds() async throws {
-        try await AdyenHarness.run { h in
-            let (customer, method) = try await h.customerAndCard()
-            let payment = try await h.gateway.charge(h.chargeRequest(customer, method, micros: 10_000_000), key: IdempotencyKey(ledgerKey: "r", operation: "charge"))
+        try await Self.withAdyen { h in
+            let (customer, method) = try await h.customerAndMethod(token: Self.cardToken())
+            let payment = try await h.gateway.charge(h.chargeRequest(customer, method, micros: 10_000_000, currency: .eur), key: IdempotencyKey(ledgerKey: "r", operation: "charge"))
             let partial = try await h.gateway.refund(
                 RefundRequest(payment: payment.ref, amount: Money(micros: 4_000_000, currency: .eur), reason: "unused", reference: "REFUND01"),
                 key: IdempotencyKey(ledgerKey: "r1", operation: "refund"))
@@ -180,7 +194,7 @@ import TollgateCore
             #expect(partial.amount == Money(micros: 4_000_000, currency: .eur))
             let sent = try #require(try await h.fake.requests().last { $0.path.hasSuffix("/refunds") })
             #expect(sent.path == "/v71/payments/\(payment.ref.id)/refunds")
-            #expect((try AdyenHarness.json(sent.body)["amount"] as? [String: Any])?["value"] as? Int == 400)
+            #expect((try sent.jsonBody()["amount"] as? [String: Any])?["value"] as? Int == 400)
 
             let beyond = try await h.gateway.refund(
                 RefundRequest(payment: payment.ref, amount: Money(micros: 7_000_000, currency: .eur), reason: "too much", reference: "REFUND02"),
@@ -208,10 +222,10 @@ import TollgateCore
     }
 
     @Test func webhooksFromTheFakeVerifyAndMap() async throws {
-        try await AdyenHarness.run { h in
-            let (customer, method) = try await h.customerAndCard()
+        try await Self.withAdyen { h in
+            let (customer, method) = try await h.customerAndMethod(token: Self.cardToken())
             let payment = try await h.gateway.charge(
-                h.chargeRequest(customer, method, micros: 8_000_000, reference: "TOPUP0042"), key: IdempotencyKey(ledgerKey: "w", operation: "charge"))
+                h.chargeRequest(customer, method, micros: 8_000_000, currency: .eur, reference: "TOPUP0042"), key: IdempotencyKey(ledgerKey: "w", operation: "charge"))
             let events = try await h.verifiedEvents()
             #expect(events.count == 1)
             let event = try #require(events.first)
@@ -223,28 +237,24 @@ import TollgateCore
             #expect(event.occurredAt != nil)
 
             let delivered = try #require(try await h.fake.events().first)
-            let verifier = try AdyenGateway.webhookVerifier(settings: h.settings)
+            let verifier = try h.webhookVerifier()
             let tampered = delivered.body.replacingOccurrences(of: "\"value\": 800", with: "\"value\": 900")
             #expect(tampered != delivered.body)
             await #expect(throws: WebhookVerificationError.self) { try await verifier.verify(headers: [:], body: Array(tampered.utf8)) }
             let otherKey = try AdyenGateway.webhookVerifier(
-                settings: GatewaySettings(baseURL: h.fake.baseURL, credentials: ["hmac_key": String(repeating: "AB", count: 32)]))
+                settings: GatewaySettings(baseURL: h.fake.baseURL, credentials: ["hmac_key": String(repeating: "AB", count: 32)]), transport: h.transport)
             await #expect(throws: WebhookVerificationError.self) { try await otherKey.verify(headers: [:], body: Array(delivered.body.utf8)) }
             try await h.expectCleanRequests()
         }
     }
 
     @Test func secretsNeverAppearInErrorsOrDescriptions() async throws {
-        try await AdyenHarness.run { h in
-            let wrongKey = try AdyenGateway(
-                settings: GatewaySettings(baseURL: h.fake.baseURL, credentials: ["api_key": "AQEwrong-key-value", "merchant_account": AdyenHarness.merchantAccount]),
-                transport: h.transport)
+        try await Self.withAdyen { h in
+            let wrongKey = try h.reconfigured(credentials: ["api_key": "AQEwrong-key-value", "merchant_account": Self.merchantAccount]).gateway
             let auth = await #expect(throws: GatewayError.authentication) {
                 try await wrongKey.paymentMethod(StoredMethodRef(id: "shopper:M1"))
             }
-            let wrongAccount = try AdyenGateway(
-                settings: GatewaySettings(baseURL: h.fake.baseURL, credentials: ["api_key": AdyenHarness.apiKey, "merchant_account": "SomeoneElse"]),
-                transport: h.transport)
+            let wrongAccount = try h.reconfigured(credentials: ["api_key": Self.apiKey, "merchant_account": "SomeoneElse"]).gateway
             let denied = await #expect(throws: GatewayError.permissionDenied) {
                 try await wrongAccount.paymentMethod(StoredMethodRef(id: "shopper:M1"))
             }
@@ -253,7 +263,8 @@ import TollgateCore
             dump(h.gateway, to: &dumped)
             texts.append(dumped)
             let badHMAC = #expect(throws: GatewayError.self) {
-                try AdyenGateway.webhookVerifier(settings: GatewaySettings(baseURL: "", credentials: ["hmac_key": "not-hex-\(AdyenHarness.hmacKey)"]))
+                try AdyenGateway.webhookVerifier(
+                    settings: GatewaySettings(baseURL: "", credentials: ["hmac_key": "not-hex-\(Self.hmacKey)"]), transport: h.transport)
             }
             texts.append(String(describing: badHMAC))
             for fault in [FakeVendorServer.Fault.status(500, match: nil), .rateLimit(retryAfterSeconds: 3, match: nil)] {
@@ -266,86 +277,12 @@ import TollgateCore
             }
             #expect(texts.count == 8)
             for text in texts {
-                for secret in [AdyenHarness.apiKey, AdyenHarness.hmacKey, "AQEwrong-key-value"] {
+                for secret in [Self.apiKey, Self.hmacKey, "AQEwrong-key-value"] {
                     #expect(!text.contains(secret), "\(text)")
                 }
             }
-            let refused = try await h.fake.requests().filter { !$0.problems.isEmpty }
+            let refused = try await h.refusedRequests()
             #expect(refused.count == 2)  // exactly the wrong key and the wrong merchant account
         }
-    }
-}
-
-/// One fake Adyen, an HTTP client and the adapter pointed at it.
-struct AdyenHarness {
-    static let apiKey = "AQEyhmfxTEST-api-key-0123456789"
-    static let merchantAccount = "TollgateECOM"
-    static let hmacKey = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056"
-
-    let fake: FakeVendorServer
-    let client: HTTPClient
-    let transport: GatewayTransport
-    let settings: GatewaySettings
-    let gateway: AdyenGateway
-
-    static func run(_ body: (AdyenHarness) async throws -> Void) async throws {
-        let credentials = ["api_key": apiKey, "merchant_account": merchantAccount, "hmac_key": hmacKey]
-        let fake = try await FakeVendorServer.start("adyen", options: credentials)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let transport = GatewayTransport(client: client, timeout: .seconds(2))
-        let settings = GatewaySettings(baseURL: fake.baseURL, credentials: credentials)
-        let harness = AdyenHarness(
-            fake: fake, client: client, transport: transport, settings: settings, gateway: try AdyenGateway(settings: settings, transport: transport))
-        do {
-            try await body(harness)
-        } catch {
-            try? await client.shutdown()
-            fake.stop()
-            throw error
-        }
-        try await client.shutdown()
-        fake.stop()
-    }
-
-    /// What Adyen Web hands over for a card, with Adyen's documented test values in place of encrypted fields.
-    static func cardToken(holder: String = "J. Crawler") -> String {
-        #"{"type":"scheme","encryptedCardNumber":"test_4111111111111111","encryptedExpiryMonth":"test_03","encryptedExpiryYear":"test_2030","encryptedSecurityCode":"test_737","holderName":"\#(holder)"}"#
-    }
-
-    func customerAndCard() async throws -> (CustomerRef, StoredMethod) {
-        let customer = try await gateway.createCustomer(
-            CreateCustomer(crawlerAccountID: UUID(), email: "billing@crawler.example", name: "Crawler"), key: IdempotencyKey(ledgerKey: "customer", operation: "customer"))
-        let method = try await gateway.attachPaymentMethod(
-            AttachPaymentMethod(customer: customer, token: Self.cardToken()), key: IdempotencyKey(ledgerKey: "card", operation: "attach"))
-        return (customer, method)
-    }
-
-    func chargeRequest(_ customer: CustomerRef, _ method: StoredMethod, micros: Int64, reference: String = "TOPUP0001") -> ChargeRequest {
-        ChargeRequest(customer: customer, method: method.ref, amount: Money(micros: micros, currency: .eur), description: "Tollgate top-up", reference: reference)
-    }
-
-    /// Every notification the fake emitted, verified with the adapter's verifier and mapped by the adapter.
-    func verifiedEvents() async throws -> [GatewayEvent] {
-        let verifier = try AdyenGateway.webhookVerifier(settings: settings)
-        var mapped: [GatewayEvent] = []
-        for event in try await fake.events() {
-            let body = Array(event.body.utf8)
-            let verified = try await verifier.verify(headers: WebhookHeaders(event.headers.map { (name: $0.key, value: $0.value) }), body: body)
-            #expect(verified.eventID == event.id)
-            mapped += try gateway.events(in: verified, body: body)
-        }
-        return mapped
-    }
-
-    func expectCleanRequests() async throws {
-        let requests = try await fake.requests()
-        #expect(!requests.isEmpty)
-        for request in requests {
-            #expect(request.problems.isEmpty, "\(request.method) \(request.path): \(request.problems)")
-        }
-    }
-
-    static func json(_ text: String) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 }

@@ -15,78 +15,27 @@ import TollgateCore
     static let transactionKey = "Tk4x9QzP2mV8sL3d"
     static let signatureKey = String(repeating: "9F3B7C1D", count: 16)
 
-    struct Harness {
-        let fake: FakeVendorServer
-        let settings: GatewaySettings
-        let gateway: AuthorizeNetGateway
+    typealias Harness = GatewayHarness<AuthorizeNetGateway>
 
-        func customer(card token: String = "tok_visa_\(UUID().uuidString.prefix(8))") async throws -> (CustomerRef, StoredMethod) {
-            let customer = try await gateway.createCustomer(
-                CreateCustomer(crawlerAccountID: UUID(), email: "ops@crawler.example", name: "Example Crawler"),
-                key: IdempotencyKey(ledgerKey: UUID().uuidString, operation: "customer"))
-            let method = try await gateway.attachPaymentMethod(
-                AttachPaymentMethod(customer: customer, token: token), key: IdempotencyKey(ledgerKey: UUID().uuidString, operation: "attach"))
-            return (customer, method)
-        }
-
-        func charge(_ customer: CustomerRef, _ method: StoredMethod, micros: Int64, reference: String = "TOPUP1",
-                    key: IdempotencyKey? = nil) async throws(GatewayError) -> PaymentOutcome {
-            try await gateway.charge(
-                ChargeRequest(customer: customer, method: method.ref, amount: Money(micros: micros, currency: .usd),
-                              description: "Tollgate prepaid top-up", reference: reference),
-                key: key ?? IdempotencyKey(ledgerKey: UUID().uuidString, operation: "charge"))
-        }
-
-        func refund(_ payment: PaymentRef, micros: Int64, reference: String, key: IdempotencyKey? = nil) async throws(GatewayError) -> RefundOutcome {
-            try await gateway.refund(
-                RefundRequest(payment: payment, amount: Money(micros: micros, currency: .usd), reason: "unused credit", reference: reference),
-                key: key ?? IdempotencyKey(ledgerKey: UUID().uuidString, operation: "refund"))
-        }
-
-        func transactions(type: String? = nil) async throws -> [[String: Any]] {
-            let all = try await fake.state()["transactions"] as? [[String: Any]] ?? []
-            return all.filter { type == nil || $0["type"] as? String == type }
-        }
-
-        /// The bodies of the recorded requests whose root element is `operation`.
-        func bodies(_ operation: String) async throws -> [String] {
-            try await fake.requests().map(\.body).filter { $0.hasPrefix("{\"\(operation)\":") }
-        }
-    }
+    /// A fresh Accept.js-style nonce for a Visa card (the fake accepts each nonce once).
+    static func visaNonce() -> String { "tok_visa_\(UUID().uuidString.prefix(8))" }
 
     /// One fake per test; afterwards every request the fake saw must have been one Authorize.Net accepts.
     func withAuthorizeNet(
         credentials: [String: String] = [:], fakeOptions: [String: String] = [:], expectClean: Bool = true,
         _ body: (Harness) async throws -> Void
     ) async throws {
-        let fake = try await FakeVendorServer.start(
-            "authorize_net",
-            options: ["api_login_id": Self.login, "transaction_key": Self.transactionKey, "signature_key": Self.signatureKey]
-                .merging(fakeOptions) { $1 })
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let settings = GatewaySettings(
-            baseURL: fake.baseURL,
-            credentials: ["api_login_id": Self.login, "transaction_key": Self.transactionKey, "signature_key": Self.signatureKey]
-                .merging(credentials) { $1 })
-        let transport = GatewayTransport(client: client, timeout: .seconds(2))
-        do {
-            try await body(Harness(fake: fake, settings: settings, gateway: try AuthorizeNetGateway(settings: settings, transport: transport)))
-            if expectClean {
-                let requests = try await fake.requests()
-                #expect(!requests.isEmpty)
-                for request in requests {
-                    #expect(request.problems.isEmpty, "\(request.body.prefix(60)): \(request.problems)")
-                    #expect(request.method == "POST" && request.path == "/xml/v1/request.api")
-                    #expect(request.headers["content-type"] == "application/json")
-                }
+        let configured = ["api_login_id": Self.login, "transaction_key": Self.transactionKey, "signature_key": Self.signatureKey]
+        try await Harness.run(
+            vendor: "authorize_net", options: configured.merging(fakeOptions) { $1 }, credentials: configured.merging(credentials) { $1 }
+        ) { h in
+            try await body(h)
+            guard expectClean else { return }
+            try await h.expectCleanRequests { request in
+                #expect(request.method == "POST" && request.path == "/xml/v1/request.api")
+                #expect(request.headers["content-type"] == "application/json")
             }
-        } catch {
-            try await client.shutdown()
-            fake.stop()
-            throw error
         }
-        try await client.shutdown()
-        fake.stop()
     }
 
     /// The `GatewayError` an operation throws, or nil when it succeeds.
@@ -112,7 +61,7 @@ import TollgateCore
     @Test func createsCustomersAttachesAndLooksUpCards() async throws {
         try await withAuthorizeNet { h in
             let account = UUID()
-            let request = CreateCustomer(crawlerAccountID: account, email: "ops@crawler.example", name: "Example Crawler")
+            let request = CreateCustomer(ownerID: account, email: "ops@crawler.example", name: "Example Crawler")
             let customer = try await h.gateway.createCustomer(request, key: IdempotencyKey(ledgerKey: "c1", operation: "customer"))
             // A retry after a lost answer meets E00039 and finds the same profile by merchantCustomerId.
             let again = try await h.gateway.createCustomer(request, key: IdempotencyKey(ledgerKey: "c1", operation: "customer"))
@@ -161,7 +110,7 @@ import TollgateCore
 
     @Test func chargesTheExactDecimalAmountInXSDOrder() async throws {
         try await withAuthorizeNet { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.visaNonce())
             let key = IdempotencyKey(ledgerKey: "ledger-entry-1", operation: "charge")
             let outcome = try await h.charge(customer, method, micros: 12_340_000, reference: "TOPUP00012", key: key)
             #expect(outcome.state == .succeeded)
@@ -197,13 +146,13 @@ import TollgateCore
 
     @Test func aDeclineCapturesNothing() async throws {
         try await withAuthorizeNet { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.visaNonce())
             try await h.fake.inject(.decline(match: "POST /xml/v1/request.api"))
             let declined = await Self.failure { try await h.charge(customer, method, micros: 5_000_000, reference: "TOPUPD1") }
             #expect(declined == .declined(.init(code: "2", message: "This transaction has been declined.")))
 
             // The sandbox-style declining card, through the same path.
-            let (other, declining) = try await h.customer(card: "tok_decline_a")
+            let (other, declining) = try await h.customerAndMethod(token: "tok_decline_a")
             let magic = await Self.failure { try await h.charge(other, declining, micros: 7_000_000, reference: "TOPUPD2") }
             #expect(magic == .declined(.init(code: "2", message: "This transaction has been declined.")))
 
@@ -217,7 +166,7 @@ import TollgateCore
 
     @Test func serverErrorsAreTransientAndRateLimitsCarryRetryAfter() async throws {
         try await withAuthorizeNet { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.visaNonce())
             try await h.fake.inject(.status(503, match: nil))
             #expect(Self.isTransient(await Self.failure { try await h.charge(customer, method, micros: 5_000_000) }))
             try await h.fake.inject(.rateLimit(retryAfterSeconds: 7, match: nil))
@@ -230,7 +179,7 @@ import TollgateCore
 
     @Test func aRetryAfterALostAnswerReturnsTheOriginalChargeInsteadOfChargingTwice() async throws {
         try await withAuthorizeNet { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.visaNonce())
             let key = IdempotencyKey(ledgerKey: "ledger-entry-7", operation: "charge")
             try await h.fake.inject(.dropAfterSuccess(match: "POST /xml/v1/request.api"))
             let lost = await Self.failure { try await h.charge(customer, method, micros: 25_000_000, reference: "TOPUP7", key: key) }
@@ -257,7 +206,7 @@ import TollgateCore
 
     @Test func partialRefundsNeverExceedTheCharge() async throws {
         try await withAuthorizeNet { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.visaNonce())
             let payment = try await h.charge(customer, method, micros: 20_000_000, reference: "TOPUP20")
 
             // A refund is two calls (read the payment for its profile, then refund): let the read through and lose
@@ -280,7 +229,7 @@ import TollgateCore
             #expect(refund.contains("""
                 "transactionRequest":{"transactionType":"refundTransaction","amount":"5.00",\
                 "profile":{"customerProfileId":"\(customerID)","paymentProfile":{"paymentProfileId":"\(methodID)"}},\
-                "refTransId":"\(payment.ref.id)","order":{"invoiceNumber":"REFUND1","description":"unused credit"},
+                "refTransId":"\(payment.ref.id)","order":{"invoiceNumber":"REFUND1","description":"crawler asked"},
                 """))
 
             let over = await Self.failure { try await h.refund(payment.ref, micros: 15_010_000, reference: "REFUND2") }
@@ -297,7 +246,7 @@ import TollgateCore
 
     @Test func beforeSettlementOnlyAFullReversalIsPossibleAndItIsAVoid() async throws {
         try await withAuthorizeNet(fakeOptions: ["settle_after_seconds": "3600"]) { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.visaNonce())
             let payment = try await h.charge(customer, method, micros: 10_000_000, reference: "TOPUP10")
             #expect(try await h.gateway.paymentStatus(payment.ref).state == .succeeded)
             #expect(try await h.transactions().first?["status"] as? String == "capturedPendingSettlement")
@@ -319,18 +268,18 @@ import TollgateCore
 
     @Test func webhooksVerifyAndMapToPaymentAndRefundEvents() async throws {
         try await withAuthorizeNet { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.visaNonce())
             let payment = try await h.charge(customer, method, micros: 7_500_000, reference: "TOPUPWH1")
             let refund = try await h.refund(payment.ref, micros: 2_500_000, reference: "REFUNDWH1")
             try await h.fake.inject(.decline(match: nil))
             _ = await Self.failure { try await h.charge(customer, method, micros: 3_000_000, reference: "TOPUPWH2") }
 
-            let verifier = try AuthorizeNetGateway.webhookVerifier(settings: h.settings)
+            let verifier = try h.webhookVerifier()
             let events = try await h.fake.events()
             #expect(events.count == 3)
             var mapped: [GatewayEvent] = []
             for event in events {
-                let headers = WebhookHeaders(event.headers.map { (name: $0.key, value: $0.value) })
+                let headers = event.webhookHeaders
                 let body = Array(event.body.utf8)
                 let verified = try await verifier.verify(headers: headers, body: body, url: nil)
                 #expect(verified.eventID == event.id)
@@ -366,9 +315,10 @@ import TollgateCore
             "api_login_id": Self.login, "transaction_key": Self.transactionKey, "signature_key": file.authorizenet.signature_key,
         ])
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let gateway = try AuthorizeNetGateway(settings: settings, transport: GatewayTransport(client: client))
+        let transport = GatewayTransport(client: client)
+        let gateway = try AuthorizeNetGateway(settings: settings, transport: transport)
         let body = Array(file.authorizenet.body.utf8)
-        let verified = try await AuthorizeNetGateway.webhookVerifier(settings: settings)
+        let verified = try await AuthorizeNetGateway.webhookVerifier(settings: settings, transport: transport)
             .verify(headers: [file.authorizenet.header_name: file.authorizenet.header], body: body, url: nil)
         let events = try gateway.events(in: verified, body: body)
         try await client.shutdown()
@@ -385,7 +335,7 @@ import TollgateCore
         try await withAuthorizeNet(credentials: ["transaction_key": wrongKey], expectClean: false) { (h: Harness) async throws in
             let error = await Self.failure {
                 try await h.gateway.createCustomer(
-                    CreateCustomer(crawlerAccountID: UUID(), email: "ops@crawler.example", name: "Example Crawler"),
+                    CreateCustomer(ownerID: UUID(), email: "ops@crawler.example", name: "Example Crawler"),
                     key: IdempotencyKey(ledgerKey: "x", operation: "customer"))
             }
             #expect(error == .authentication)
@@ -414,8 +364,21 @@ import TollgateCore
             #expect(try await h.fake.requests().first?.problems.first?.hasPrefix("E00003 ") == true)
         }
         #expect(throws: GatewayError.self) {
-            try AuthorizeNetGateway.webhookVerifier(settings: GatewaySettings(baseURL: "http://x", credentials: ["signature_key": "short"]))
+            try AuthorizeNetGateway.webhookVerifier(
+                settings: GatewaySettings(baseURL: "http://x", credentials: ["signature_key": "short"]), transport: GatewayTransport(client: .shared))
         }
         #expect(AuthorizeNetGateway.credentialFields.filter(\.isRequired).map(\.name) == ["api_login_id", "transaction_key", "signature_key"])
+    }
+}
+
+extension GatewayHarness<AuthorizeNetGateway> {
+    /// The fake's transactions, all or of one `transactionType`.
+    func transactions(type: String? = nil) async throws -> [[String: Any]] {
+        try await state("transactions").filter { type == nil || $0["type"] as? String == type }
+    }
+
+    /// The bodies of the recorded requests whose root element is `operation`.
+    func bodies(_ operation: String) async throws -> [String] {
+        try await fake.requests().map(\.body).filter { $0.hasPrefix("{\"\(operation)\":") }
     }
 }

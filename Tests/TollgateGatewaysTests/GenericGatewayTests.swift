@@ -14,78 +14,36 @@ import TollgateCore
     /// "whsec_" + base64 of 32 bytes, as Standard Webhooks secrets are.
     static let webhookSecret = "whsec_" + Data((0..<32).map { UInt8($0 * 7 % 256) }).base64EncodedString()
 
-    struct Harness {
-        let fake: FakeVendorServer
-        let settings: GatewaySettings
-        let gateway: GenericGateway
-        let transport: GatewayTransport
+    static let card = "tok_visa"
 
-        func customer(token: String = "tok_visa") async throws -> (CustomerRef, StoredMethod) {
-            let customer = try await gateway.createCustomer(
-                CreateCustomer(crawlerAccountID: UUID(), email: "ops@crawler.example", name: "Example Crawler"),
-                key: IdempotencyKey(ledgerKey: UUID().uuidString, operation: "customer"))
-            let method = try await gateway.attachPaymentMethod(
-                AttachPaymentMethod(customer: customer, token: token),
-                key: IdempotencyKey(ledgerKey: UUID().uuidString, operation: "attach"))
-            return (customer, method)
-        }
-
-        func charge(_ customer: CustomerRef, _ method: StoredMethod, micros: Int64, currency: Currency = .usd,
-                    reference: String = "TOPUP1", key: IdempotencyKey? = nil) async throws(GatewayError) -> PaymentOutcome {
-            try await gateway.charge(
-                ChargeRequest(customer: customer, method: method.ref, amount: Money(micros: micros, currency: currency),
-                              description: "Tollgate prepaid top-up", reference: reference),
-                key: key ?? IdempotencyKey(ledgerKey: UUID().uuidString, operation: "charge"))
-        }
-
-        func refund(_ payment: PaymentRef, micros: Int64, currency: Currency = .usd, reference: String = "REFUND1") async throws(GatewayError) -> RefundOutcome {
-            try await gateway.refund(
-                RefundRequest(payment: payment, amount: Money(micros: micros, currency: currency), reason: "crawler asked", reference: reference),
-                key: IdempotencyKey(ledgerKey: UUID().uuidString, operation: "refund"))
-        }
-
-        func state(_ collection: String) async throws -> [[String: Any]] {
-            try await fake.state()[collection] as? [[String: Any]] ?? []
-        }
-    }
-
-    func withGeneric(apiKey: String = apiKey, expectClean: Bool = true, _ body: (Harness) async throws -> Void) async throws {
-        let fake = try await FakeVendorServer.start("generic", options: ["api_key": Self.apiKey, "webhook_secret": Self.webhookSecret])
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let settings = GatewaySettings(baseURL: fake.baseURL, credentials: ["api_key": apiKey, "webhook_secret": Self.webhookSecret])
-        do {
-            let transport = GatewayTransport(client: client, timeout: .seconds(2))
-            let gateway = try GenericGateway(settings: settings, transport: transport)
-            try await body(Harness(fake: fake, settings: settings, gateway: gateway, transport: transport))
-            if expectClean {
-                let requests = try await fake.requests()
-                #expect(!requests.isEmpty)
-                for request in requests {
-                    #expect(request.problems.isEmpty, "\(request.method) \(request.path): \(request.problems)")
-                    if request.method == "POST" {
-                        #expect(request.headers["idempotency-key"]?.count == 26)
-                        #expect(request.headers["content-type"] == "application/json")
-                    }
+    /// One fake per test; afterwards every request the fake saw must have been one the contract allows.
+    func withGeneric(
+        apiKey: String = apiKey, expectClean: Bool = true, _ body: (GatewayHarness<GenericGateway>) async throws -> Void
+    ) async throws {
+        try await GatewayHarness<GenericGateway>.run(
+            vendor: "generic", options: ["api_key": Self.apiKey, "webhook_secret": Self.webhookSecret],
+            credentials: ["api_key": apiKey, "webhook_secret": Self.webhookSecret]
+        ) { h in
+            try await body(h)
+            guard expectClean else { return }
+            try await h.expectCleanRequests { request in
+                if request.method == "POST" {
+                    #expect(request.headers["idempotency-key"]?.count == 26)
+                    #expect(request.headers["content-type"] == "application/json")
                 }
             }
-        } catch {
-            try? await client.shutdown()
-            fake.stop()
-            throw error
         }
-        try await client.shutdown()
-        fake.stop()
     }
 
     @Test func createsACustomerAttachesATokenAndReadsItBack() async throws {
         try await withGeneric { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.card)
             #expect(customer.id.hasPrefix("cus_"))
             #expect(method.status == .active && method.display == "visa •••• 4242")
             #expect(method.expires?.month == 12 && (method.expires?.year ?? 0) > 2025)
             #expect(try await h.gateway.paymentMethod(method.ref) == method)
 
-            let (_, expired) = try await h.customer(token: "tok_expired")
+            let (_, expired) = try await h.customerAndMethod(token: "tok_expired")
             #expect(expired.status == .expired)
 
             let customers = try await h.state("customers")
@@ -100,7 +58,7 @@ import TollgateCore
 
     @Test func chargesTheExactWireAmount() async throws {
         try await withGeneric { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.card)
             let outcome = try await h.charge(customer, method, micros: 12_340_000)
             #expect(outcome.state == .succeeded && outcome.amount == Money(micros: 12_340_000, currency: .usd))
             let yen = try await h.charge(customer, method, micros: 500_000_000, currency: .jpy)
@@ -109,11 +67,11 @@ import TollgateCore
             let charges = try await h.fake.requests().filter { $0.path == "/v1/charges" }
             #expect(charges[0].headers["authorization"] == "Bearer \(Self.apiKey)")
             #expect(charges[0].body == #"{"amount":{"amount_minor":1234,"currency":"USD"},"customer_id":""# + customer.id
-                + #"","description":"Tollgate prepaid top-up","payment_method_id":""# + method.ref.id + #"","reference":"TOPUP1"}"#)
+                + #"","description":"Tollgate prepaid top-up","payment_method_id":""# + method.ref.id + #"","reference":"TOPUP0001"}"#)
             #expect(charges[1].body.hasPrefix(#"{"amount":{"amount_minor":500,"currency":"JPY"}"#))
             let stored = try await h.state("charges")
             #expect(stored.map { ($0["amount"] as? [String: Any])?["amount_minor"] as? Int } == [1234, 500])
-            #expect(stored.map { $0["reference"] as? String } == ["TOPUP1", "TOPUP1"])
+            #expect(stored.map { $0["reference"] as? String } == ["TOPUP0001", "TOPUP0001"])
 
             let odd = await #expect(throws: GatewayError.self) { try await h.charge(customer, method, micros: 10_001) }
             guard case .invalidAmount = odd else { Issue.record("expected invalidAmount, got \(String(describing: odd))"); return }
@@ -123,11 +81,11 @@ import TollgateCore
 
     @Test func aDeclineThrowsDeclinedAndCapturesNothing() async throws {
         try await withGeneric { h in
-            let (customer, poor) = try await h.customer(token: "tok_insufficient_funds")
+            let (customer, poor) = try await h.customerAndMethod(token: "tok_insufficient_funds")
             let declined = await #expect(throws: GatewayError.self) { try await h.charge(customer, poor, micros: 20_000_000) }
             #expect(declined == .declined(.init(code: "insufficient_funds", message: "The card has insufficient funds.")))
 
-            let (other, visa) = try await h.customer()
+            let (other, visa) = try await h.customerAndMethod(token: Self.card)
             try await h.fake.inject(.decline(match: "POST /v1/charges"))
             let faulted = await #expect(throws: GatewayError.self) { try await h.charge(other, visa, micros: 20_000_000) }
             #expect(faulted == .declined(.init(code: "generic_decline", message: "The card was declined.")))
@@ -141,7 +99,7 @@ import TollgateCore
 
     @Test func serverErrorsAreTransientRateLimitsCarryRetryAfterAndInFlightIsRetryable() async throws {
         try await withGeneric { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.card)
             try await h.fake.inject(.status(503, match: "POST /v1/charges"))
             let unavailable = await #expect(throws: GatewayError.self) { try await h.charge(customer, method, micros: 5_000_000) }
             #expect(unavailable == .transient("HTTP 503: injected failure"))
@@ -160,7 +118,7 @@ import TollgateCore
 
     @Test func aLostAnswerIsRetriedWithTheSameKeyWithoutASecondCharge() async throws {
         try await withGeneric { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.card)
             let key = IdempotencyKey(ledgerKey: "topup-lost", operation: "charge")
             try await h.fake.inject(.dropAfterSuccess(match: "POST /v1/charges"))
             let lost = await #expect(throws: GatewayError.self) { try await h.charge(customer, method, micros: 15_000_000, key: key) }
@@ -179,7 +137,7 @@ import TollgateCore
 
     @Test func refundsPartiallyRefusesMoreThanWasPaidAndTracksTheBalance() async throws {
         try await withGeneric { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.card)
             let payment = try await h.charge(customer, method, micros: 10_000_000)
             let first = try await h.refund(payment.ref, micros: 4_000_000)
             #expect(first.state == .succeeded && first.amount == Money(micros: 4_000_000, currency: .usd))
@@ -198,11 +156,11 @@ import TollgateCore
 
     @Test func looksUpPaymentStatus() async throws {
         try await withGeneric { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.card)
             let paid = try await h.charge(customer, method, micros: 3_000_000)
             #expect(try await h.gateway.paymentStatus(paid.ref) == paid)
 
-            let (poorCustomer, poor) = try await h.customer(token: "tok_declined")
+            let (poorCustomer, poor) = try await h.customerAndMethod(token: "tok_declined")
             _ = await #expect(throws: GatewayError.self) { try await h.charge(poorCustomer, poor, micros: 3_000_000) }
             let declinedID = try await h.state("charges").last?["id"] as! String
             let declined = try await h.gateway.paymentStatus(PaymentRef(id: declinedID))
@@ -214,20 +172,13 @@ import TollgateCore
 
     @Test func webhooksFromTheFakeVerifyAndMapToEvents() async throws {
         try await withGeneric { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.card)
             let paid = try await h.charge(customer, method, micros: 7_500_000, reference: "TOPUP75")
             let refund = try await h.refund(paid.ref, micros: 2_500_000, reference: "RF25")
-            let (poorCustomer, poor) = try await h.customer(token: "tok_declined")
+            let (poorCustomer, poor) = try await h.customerAndMethod(token: "tok_declined")
             _ = await #expect(throws: GatewayError.self) { try await h.charge(poorCustomer, poor, micros: 1_000_000, reference: "TOPUPDECLINED1") }
 
-            let verifier = try GenericGateway.webhookVerifier(settings: h.settings)
-            var mapped: [GatewayEvent] = []
-            for event in try await h.fake.events() {
-                let body = Array(event.body.utf8)
-                let delivery = try await verifier.verify(headers: WebhookHeaders(event.headers.map { (name: $0.key, value: $0.value) }), body: body)
-                #expect(delivery.eventID == event.id)
-                mapped += try h.gateway.events(in: delivery, body: body)
-            }
+            let mapped = try await h.verifiedEvents()
             #expect(mapped.map(\.type) == ["charge.succeeded", "refund.succeeded", "charge.failed"])
             #expect(mapped[0].kind == .paymentSucceeded && mapped[0].payment == paid.ref)
             #expect(mapped[0].amount == Money(micros: 7_500_000, currency: .usd) && mapped[0].eventID.hasPrefix("msg_"))
@@ -241,16 +192,17 @@ import TollgateCore
             #expect(bodies[0].contains(#""reference": "TOPUP75""#) && bodies[1].contains(#""reference": "RF25""#))
 
             let first = try await h.fake.events()[0]
+            let verifier = try h.webhookVerifier()
             await #expect(throws: WebhookVerificationError.self) {
-                try await verifier.verify(headers: WebhookHeaders(first.headers.map { (name: $0.key, value: $0.value) }),
-                                    body: Array(first.body.replacingOccurrences(of: "750", with: "990").utf8))
+                try await verifier.verify(
+                    headers: first.webhookHeaders, body: Array(first.body.replacingOccurrences(of: "750", with: "990").utf8))
             }
         }
     }
 
     @Test func theReferenceIsSentEchoedAndRequiredByTheContract() async throws {
         try await withGeneric(expectClean: false) { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.card)
             let paid = try await h.charge(customer, method, micros: 2_000_000, reference: "TOPUP0042")
             let refund = try await h.refund(paid.ref, micros: 500_000, reference: "REFUND0042")
 
@@ -334,7 +286,8 @@ import TollgateCore
         #expect(!mappedText.contains(wrong) && mappedText.contains("[redacted]"))
 
         let badHook = #expect(throws: GatewayError.self) {
-            try GenericGateway.webhookVerifier(settings: GatewaySettings(baseURL: "", credentials: ["webhook_secret": "whsec_!!notbase64!!"]))
+            try GenericGateway.webhookVerifier(
+                settings: GatewaySettings(baseURL: "", credentials: ["webhook_secret": "whsec_!!notbase64!!"]), transport: GatewayTransport(client: .shared))
         }
         guard case .invalidRequest(_, _, field: "credentials.webhook_secret") = badHook else { Issue.record("got \(String(describing: badHook))"); return }
         let badHookText = badHook.map(\.description) ?? ""

@@ -18,24 +18,11 @@ import TollgateCore
 
     /// One fake, one client and one adapter per test; `body` runs with them and everything is shut down after.
     static func withPayPal(
-        options: [String: String] = [:], secret: String = secret,
-        _ body: (FakeVendorServer, PayPalGateway, GatewaySettings) async throws -> Void
+        options: [String: String] = [:], secret: String = secret, _ body: (GatewayHarness<PayPalGateway>) async throws -> Void
     ) async throws {
-        let fake = try await FakeVendorServer.start(
-            "paypal", options: ["client_id": clientID, "client_secret": Self.secret, "webhook_id": webhookID].merging(options) { $1 })
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let settings = GatewaySettings(
-            baseURL: fake.baseURL, credentials: ["client_id": clientID, "client_secret": secret, "webhook_id": webhookID])
-        do {
-            let gateway = try PayPalGateway(settings: settings, transport: GatewayTransport(client: client, timeout: .seconds(2)))
-            try await body(fake, gateway, settings)
-        } catch {
-            try? await client.shutdown()
-            fake.stop()
-            throw error
-        }
-        try await client.shutdown()
-        fake.stop()
+        try await GatewayHarness<PayPalGateway>.run(
+            vendor: "paypal", options: ["client_id": clientID, "client_secret": Self.secret, "webhook_id": webhookID].merging(options) { $1 },
+            credentials: ["client_id": clientID, "client_secret": secret, "webhook_id": webhookID], body)
     }
 
     /// What PayPal's client-side flow does before we see a token: an access token, then an approved card setup token.
@@ -59,180 +46,158 @@ import TollgateCore
         return try #require(json["id"] as? String)
     }
 
-    static func vaultedCard(_ fake: FakeVendorServer, _ gateway: PayPalGateway) async throws -> (CustomerRef, StoredMethod) {
-        let customer = try await gateway.createCustomer(
-            CreateCustomer(crawlerAccountID: UUID(), email: "ops@crawler.example", name: "Example Crawler"),
-            key: IdempotencyKey(ledgerKey: UUID().uuidString, operation: "customer"))
-        let token = try await setupToken(fake, customer: customer)
-        let method = try await gateway.attachPaymentMethod(
-            AttachPaymentMethod(customer: customer, token: token), key: IdempotencyKey(ledgerKey: token, operation: "attach"))
-        return (customer, method)
+    /// A customer with a card vaulted from an approved setup token.
+    static func vaultedCard(_ h: GatewayHarness<PayPalGateway>) async throws -> (CustomerRef, StoredMethod) {
+        let customer = try await h.createCustomer()
+        return (customer, try await h.attach(customer, token: try await setupToken(h.fake, customer: customer)))
     }
 
     static func usd(_ text: String) -> Money { try! WireAmount.money(decimalString: text, currency: .usd) }
 
-    static func chargeRequest(_ customer: CustomerRef, _ method: StoredMethod, _ amount: Money, reference: String = "TOPUP0001")
-        -> ChargeRequest
-    {
-        ChargeRequest(customer: customer, method: method.ref, amount: amount, description: "Tollgate prepaid top-up", reference: reference)
-    }
-
-    static func expectCleanRequests(_ fake: FakeVendorServer) async throws {
-        let requests = try await fake.requests()
-        #expect(!requests.isEmpty)
-        for request in requests {
-            #expect(request.problems.isEmpty, "\(request.method) \(request.path): \(request.problems)")
-        }
-    }
-
-    static func bodyJSON(_ request: FakeVendorServer.RecordedRequest) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(request.body.utf8)) as? [String: Any])
-    }
-
     // MARK: tests
 
     @Test func customerAttachAndLookup() async throws {
-        try await Self.withPayPal { fake, gateway, _ in
+        try await Self.withPayPal { h in
             let account = UUID()
-            let customer = try await gateway.createCustomer(
-                CreateCustomer(crawlerAccountID: account, email: "a@b.example", name: "A"), key: IdempotencyKey(ledgerKey: "c", operation: "customer"))
-            let again = try await gateway.createCustomer(
-                CreateCustomer(crawlerAccountID: account, email: "a@b.example", name: "A"), key: IdempotencyKey(ledgerKey: "d", operation: "customer"))
+            let customer = try await h.gateway.createCustomer(
+                CreateCustomer(ownerID: account, email: "a@b.example", name: "A"), key: IdempotencyKey(ledgerKey: "c", operation: "customer"))
+            let again = try await h.gateway.createCustomer(
+                CreateCustomer(ownerID: account, email: "a@b.example", name: "A"), key: IdempotencyKey(ledgerKey: "d", operation: "customer"))
             #expect(customer == again && customer.id.count == 22)
 
-            let token = try await Self.setupToken(fake, customer: customer)
-            let method = try await gateway.attachPaymentMethod(
+            let token = try await Self.setupToken(h.fake, customer: customer)
+            let method = try await h.gateway.attachPaymentMethod(
                 AttachPaymentMethod(customer: customer, token: token), key: IdempotencyKey(ledgerKey: "m", operation: "attach"))
             #expect(method.display == "visa •••• 1111")
             #expect(method.status == .active)
             #expect(method.expires == DateComponents(year: 2030, month: 12))
-            #expect(try await gateway.paymentMethod(method.ref) == method)
+            #expect(try await h.gateway.paymentMethod(method.ref) == method)
 
             // The vault call carried the documented SETUP_TOKEN conversion, our customer id and a request id.
-            let vault = try #require(try await fake.requests().first { $0.method == "POST" && $0.path == "/v3/vault/payment-tokens" })
-            let body = try Self.bodyJSON(vault)
+            let vault = try #require(try await h.fake.requests().first { $0.method == "POST" && $0.path == "/v3/vault/payment-tokens" })
+            let body = try vault.jsonBody()
             let source = (body["payment_source"] as? [String: Any])?["token"] as? [String: Any]
             #expect(source?["type"] as? String == "SETUP_TOKEN" && source?["id"] as? String == token)
             #expect((body["customer"] as? [String: Any])?["id"] as? String == customer.id)
             #expect(vault.headers["paypal-request-id"] == IdempotencyKey(ledgerKey: "m", operation: "attach").raw)
 
-            await #expect(throws: GatewayError.notFound) { try await gateway.paymentMethod(StoredMethodRef(id: "nosuchtoken")) }
-            try await Self.expectCleanRequests(fake)
+            await #expect(throws: GatewayError.notFound) { try await h.gateway.paymentMethod(StoredMethodRef(id: "nosuchtoken")) }
+            try await h.expectCleanRequests()
         }
     }
 
     @Test func chargeSendsTheExactDecimalAmountAndReference() async throws {
-        try await Self.withPayPal { fake, gateway, _ in
-            let (customer, method) = try await Self.vaultedCard(fake, gateway)
+        try await Self.withPayPal { h in
+            let (customer, method) = try await Self.vaultedCard(h)
             let key = IdempotencyKey(ledgerKey: "topup-1", operation: "charge")
-            let outcome = try await gateway.charge(Self.chargeRequest(customer, method, Self.usd("12.34"), reference: "TOPUP0000000001"), key: key)
+            let outcome = try await h.gateway.charge(h.chargeRequest(customer, method, Self.usd("12.34"), reference: "TOPUP0000000001"), key: key)
             #expect(outcome.state == .succeeded)
             #expect(outcome.amount == Self.usd("12.34"))
 
-            let order = try #require(try await fake.requests().first { $0.method == "POST" && $0.path == "/v2/checkout/orders" })
+            let order = try #require(try await h.fake.requests().first { $0.method == "POST" && $0.path == "/v2/checkout/orders" })
             #expect(order.headers["paypal-request-id"] == key.raw)
-            let unit = try #require((try Self.bodyJSON(order)["purchase_units"] as? [[String: Any]])?.first)
+            let unit = try #require((try order.jsonBody()["purchase_units"] as? [[String: Any]])?.first)
             let amount = unit["amount"] as? [String: Any]
             #expect(amount?["value"] as? String == "12.34" && amount?["currency_code"] as? String == "USD")
             #expect(unit["custom_id"] as? String == "TOPUP0000000001")
 
             // HUF goes without decimals on PayPal's wire; a HUF amount with fillér is refused before any call.
             let huf = try Currency("HUF")
-            let hufOutcome = try await gateway.charge(
-                Self.chargeRequest(customer, method, Money(micros: 1_500_000_000, currency: huf), reference: "TOPUP2"),
+            let hufOutcome = try await h.gateway.charge(
+                h.chargeRequest(customer, method, Money(micros: 1_500_000_000, currency: huf), reference: "TOPUP2"),
                 key: IdempotencyKey(ledgerKey: "topup-2", operation: "charge"))
             #expect(hufOutcome.amount == Money(micros: 1_500_000_000, currency: huf))
-            let hufOrder = try #require(try await fake.requests().last { $0.method == "POST" && $0.path == "/v2/checkout/orders" })
-            let hufUnit = try #require((try Self.bodyJSON(hufOrder)["purchase_units"] as? [[String: Any]])?.first)
+            let hufOrder = try #require(try await h.fake.requests().last { $0.method == "POST" && $0.path == "/v2/checkout/orders" })
+            let hufUnit = try #require((try hufOrder.jsonBody()["purchase_units"] as? [[String: Any]])?.first)
             #expect((hufUnit["amount"] as? [String: Any])?["value"] as? String == "1500")
             await #expect(throws: GatewayError.self) {
-                try await gateway.charge(
-                    Self.chargeRequest(customer, method, Money(micros: 1_500_500_000, currency: huf), reference: "TOPUP3"),
+                try await h.gateway.charge(
+                    h.chargeRequest(customer, method, Money(micros: 1_500_500_000, currency: huf), reference: "TOPUP3"),
                     key: IdempotencyKey(ledgerKey: "topup-3", operation: "charge"))
             }
 
-            let status = try await gateway.paymentStatus(outcome.ref)
+            let status = try await h.gateway.paymentStatus(outcome.ref)
             #expect(status == PaymentOutcome(ref: outcome.ref, state: .succeeded, amount: Self.usd("12.34")))
-            try await Self.expectCleanRequests(fake)
+            try await h.expectCleanRequests()
         }
     }
 
     @Test func declineCapturesNothing() async throws {
-        try await Self.withPayPal { fake, gateway, _ in
-            let (customer, method) = try await Self.vaultedCard(fake, gateway)
-            try await fake.inject(.decline(match: "POST /v2/checkout/orders"))
+        try await Self.withPayPal { h in
+            let (customer, method) = try await Self.vaultedCard(h)
+            try await h.fake.inject(.decline(match: "POST /v2/checkout/orders"))
             let error = await #expect(throws: GatewayError.self) {
-                try await gateway.charge(Self.chargeRequest(customer, method, Self.usd("5.00")), key: IdempotencyKey(ledgerKey: "d", operation: "charge"))
+                try await h.gateway.charge(h.chargeRequest(customer, method, Self.usd("5.00")), key: IdempotencyKey(ledgerKey: "d", operation: "charge"))
             }
             guard case .declined(let decline) = error else {
                 Issue.record("expected a decline, got \(String(describing: error))")
                 return
             }
             #expect(decline.code == "5400")
-            let captures = try #require(try await fake.state()["captures"] as? [[String: Any]])
+            let captures = try #require(try await h.fake.state()["captures"] as? [[String: Any]])
             #expect(captures.count == 1 && captures.allSatisfy { $0["status"] as? String == "DECLINED" })
-            try await Self.expectCleanRequests(fake)
+            try await h.expectCleanRequests()
         }
     }
 
     @Test func serverErrorsAreTransientAndRateLimitsCarryRetryAfter() async throws {
-        try await Self.withPayPal { fake, gateway, _ in
-            let (customer, method) = try await Self.vaultedCard(fake, gateway)
-            try await fake.inject(.status(503, match: "POST /v2/checkout/orders"))
+        try await Self.withPayPal { h in
+            let (customer, method) = try await Self.vaultedCard(h)
+            try await h.fake.inject(.status(503, match: "POST /v2/checkout/orders"))
             let unavailable = await #expect(throws: GatewayError.self) {
-                try await gateway.charge(Self.chargeRequest(customer, method, Self.usd("5.00")), key: IdempotencyKey(ledgerKey: "t", operation: "charge"))
+                try await h.gateway.charge(h.chargeRequest(customer, method, Self.usd("5.00")), key: IdempotencyKey(ledgerKey: "t", operation: "charge"))
             }
             #expect(unavailable?.isRetryable == true)
             if case .transient = unavailable {} else { Issue.record("503 gave \(String(describing: unavailable))") }
 
-            try await fake.inject(.rateLimit(retryAfterSeconds: 7, match: "POST /v2/checkout/orders"))
+            try await h.fake.inject(.rateLimit(retryAfterSeconds: 7, match: "POST /v2/checkout/orders"))
             await #expect(throws: GatewayError.rateLimited(retryAfter: .seconds(7))) {
-                try await gateway.charge(Self.chargeRequest(customer, method, Self.usd("5.00")), key: IdempotencyKey(ledgerKey: "t", operation: "charge"))
+                try await h.gateway.charge(h.chargeRequest(customer, method, Self.usd("5.00")), key: IdempotencyKey(ledgerKey: "t", operation: "charge"))
             }
-            let captures = try #require(try await fake.state()["captures"] as? [[String: Any]])
+            let captures = try #require(try await h.fake.state()["captures"] as? [[String: Any]])
             #expect(captures.isEmpty)
-            try await Self.expectCleanRequests(fake)
+            try await h.expectCleanRequests()
         }
     }
 
     @Test func lostResponseRetriedWithTheSameKeyChargesOnce() async throws {
-        try await Self.withPayPal { fake, gateway, _ in
-            let (customer, method) = try await Self.vaultedCard(fake, gateway)
-            let request = Self.chargeRequest(customer, method, Self.usd("20.00"), reference: "TOPUPLOST")
+        try await Self.withPayPal { h in
+            let (customer, method) = try await Self.vaultedCard(h)
+            let request = h.chargeRequest(customer, method, Self.usd("20.00"), reference: "TOPUPLOST")
             let key = IdempotencyKey(ledgerKey: "lost", operation: "charge")
-            try await fake.inject(.dropAfterSuccess(match: "POST /v2/checkout/orders"))
-            let lost = await #expect(throws: GatewayError.self) { try await gateway.charge(request, key: key) }
+            try await h.fake.inject(.dropAfterSuccess(match: "POST /v2/checkout/orders"))
+            let lost = await #expect(throws: GatewayError.self) { try await h.gateway.charge(request, key: key) }
             #expect(lost?.isRetryable == true)
 
-            let retried = try await gateway.charge(request, key: key)
+            let retried = try await h.gateway.charge(request, key: key)
             #expect(retried.state == .succeeded)
-            let state = try await fake.state()
+            let state = try await h.fake.state()
             let captures = try #require(state["captures"] as? [[String: Any]])
             #expect(captures.count == 1 && captures.first?["id"] as? String == retried.ref.id)
             #expect((state["orders"] as? [Any])?.count == 1)
 
             // The same key with a different charge is PayPal's PAYPAL_REQUEST_ID_PREVIOUSLY_USED.
             await #expect(throws: GatewayError.idempotencyConflict) {
-                try await gateway.charge(Self.chargeRequest(customer, method, Self.usd("21.00"), reference: "TOPUPLOST"), key: key)
+                try await h.gateway.charge(h.chargeRequest(customer, method, Self.usd("21.00"), reference: "TOPUPLOST"), key: key)
             }
-            try await Self.expectCleanRequests(fake)
+            try await h.expectCleanRequests()
         }
     }
 
     @Test func partialRefundAndOverRefundRefused() async throws {
-        try await Self.withPayPal { fake, gateway, _ in
-            let (customer, method) = try await Self.vaultedCard(fake, gateway)
-            let payment = try await gateway.charge(
-                Self.chargeRequest(customer, method, Self.usd("10.00")), key: IdempotencyKey(ledgerKey: "r", operation: "charge"))
-            let refund = try await gateway.refund(
+        try await Self.withPayPal { h in
+            let (customer, method) = try await Self.vaultedCard(h)
+            let payment = try await h.gateway.charge(
+                h.chargeRequest(customer, method, Self.usd("10.00")), key: IdempotencyKey(ledgerKey: "r", operation: "charge"))
+            let refund = try await h.gateway.refund(
                 RefundRequest(payment: payment.ref, amount: Self.usd("4.00"), reason: "unused credit", reference: "REFUND1"),
                 key: IdempotencyKey(ledgerKey: "r1", operation: "refund"))
             #expect(refund.state == .succeeded && refund.amount == Self.usd("4.00"))
-            let recorded = try #require(try await fake.requests().first { $0.path.hasSuffix("/refund") })
-            #expect((try Self.bodyJSON(recorded)["amount"] as? [String: Any])?["value"] as? String == "4.00")
+            let recorded = try #require(try await h.fake.requests().first { $0.path.hasSuffix("/refund") })
+            #expect((try recorded.jsonBody()["amount"] as? [String: Any])?["value"] as? String == "4.00")
 
             let error = await #expect(throws: GatewayError.self) {
-                try await gateway.refund(
+                try await h.gateway.refund(
                     RefundRequest(payment: payment.ref, amount: Self.usd("6.01"), reason: "too much", reference: "REFUND2"),
                     key: IdempotencyKey(ledgerKey: "r2", operation: "refund"))
             }
@@ -241,10 +206,10 @@ import TollgateCore
                 return
             }
             #expect(code == "REFUND_AMOUNT_EXCEEDED")
-            let capture = try #require((try await fake.state()["captures"] as? [[String: Any]])?.first)
+            let capture = try #require((try await h.fake.state()["captures"] as? [[String: Any]])?.first)
             #expect(capture["status"] as? String == "PARTIALLY_REFUNDED")
-            #expect(try await gateway.paymentStatus(payment.ref).state == .succeeded)
-            try await Self.expectCleanRequests(fake)
+            #expect(try await h.gateway.paymentStatus(payment.ref).state == .succeeded)
+            try await h.expectCleanRequests()
         }
     }
 
@@ -259,10 +224,9 @@ import TollgateCore
 
     /// The real checker: the certificate is fetched from the fake (the base URL's origin), chain-validated against the
     /// fake's root CA and used for the RSA check, exactly as against PayPal with the system roots.
-    static func verifier(_ fake: FakeVendorServer, _ settings: GatewaySettings) async throws -> PayPalWebhookVerifier {
-        let anchor = try #require(try await fake.state()["certificate_authority"] as? String)
-        return try PayPalGateway.webhookVerifier(
-            settings: settings, transport: GatewayTransport(client: .shared, timeout: .seconds(5)), trustAnchorsPEM: anchor)
+    static func verifier(_ h: GatewayHarness<PayPalGateway>) async throws -> PayPalWebhookVerifier {
+        let anchor = try #require(try await h.fake.state()["certificate_authority"] as? String)
+        return try PayPalGateway.webhookVerifier(settings: h.settings, transport: h.transport, trustAnchorsPEM: anchor)
     }
 
     static func expectRefused(
@@ -276,47 +240,47 @@ import TollgateCore
     }
 
     @Test func webhooksVerifyUnderThePayPalCertificateAndMapToEvents() async throws {
-        try await Self.withPayPal { fake, gateway, settings in
-            let (customer, method) = try await Self.vaultedCard(fake, gateway)
-            let payment = try await gateway.charge(
-                Self.chargeRequest(customer, method, Self.usd("9.99"), reference: "TOPUPHOOK"), key: IdempotencyKey(ledgerKey: "w", operation: "charge"))
-            _ = try await gateway.refund(
+        try await Self.withPayPal { h in
+            let (customer, method) = try await Self.vaultedCard(h)
+            let payment = try await h.gateway.charge(
+                h.chargeRequest(customer, method, Self.usd("9.99"), reference: "TOPUPHOOK"), key: IdempotencyKey(ledgerKey: "w", operation: "charge"))
+            _ = try await h.gateway.refund(
                 RefundRequest(payment: payment.ref, amount: Self.usd("1.50"), reason: "partial", reference: "REFUNDHOOK"),
                 key: IdempotencyKey(ledgerKey: "w1", operation: "refund"))
-            let events = try await fake.events()
+            let events = try await h.fake.events()
             #expect(events.count == 2)
-            let verifier = try await Self.verifier(fake, settings)
+            let verifier = try await Self.verifier(h)
 
             var mapped: [GatewayEvent] = []
             for event in events {
-                #expect(event.headers["PAYPAL-CERT-URL"]?.hasPrefix(fake.baseURL + "/v1/notifications/certs/") == true)
+                #expect(event.headers["PAYPAL-CERT-URL"]?.hasPrefix(h.fake.baseURL + "/v1/notifications/certs/") == true)
                 let delivery = try await verifier.verify(headers: Self.headers(event), body: Array(event.body.utf8))
                 #expect(delivery.eventID == event.id)
-                mapped += try gateway.events(in: delivery, body: Array(event.body.utf8))
+                mapped += try h.gateway.events(in: delivery, body: Array(event.body.utf8))
             }
             // One certificate URL, fetched once and then served from the cache.
-            #expect(try await fake.requests().filter { $0.path.hasPrefix("/v1/notifications/certs/") }.count == 1)
+            #expect(try await h.fake.requests().filter { $0.path.hasPrefix("/v1/notifications/certs/") }.count == 1)
             #expect(mapped.count == 2)
             #expect(mapped[0].kind == .paymentSucceeded && mapped[0].payment == payment.ref)
             #expect(mapped[0].reference == "TOPUPHOOK" && mapped[0].amount == Self.usd("9.99"))
             #expect(mapped[1].kind == .refundSucceeded && mapped[1].payment == payment.ref)
             #expect(mapped[1].reference == "REFUNDHOOK" && mapped[1].amount == Self.usd("1.50"))
-            try await Self.expectCleanRequests(fake)
+            try await h.expectCleanRequests()
         }
     }
 
     @Test func forgedWebhooksAreRefused() async throws {
-        try await Self.withPayPal { fake, gateway, settings in
-            let (customer, method) = try await Self.vaultedCard(fake, gateway)
-            let payment = try await gateway.charge(
-                Self.chargeRequest(customer, method, Self.usd("3.00")), key: IdempotencyKey(ledgerKey: "f", operation: "charge"))
-            _ = try await gateway.refund(
+        try await Self.withPayPal { h in
+            let (customer, method) = try await Self.vaultedCard(h)
+            let payment = try await h.gateway.charge(
+                h.chargeRequest(customer, method, Self.usd("3.00")), key: IdempotencyKey(ledgerKey: "f", operation: "charge"))
+            _ = try await h.gateway.refund(
                 RefundRequest(payment: payment.ref, amount: Self.usd("1.00"), reason: "", reference: "REFUNDF"),
                 key: IdempotencyKey(ledgerKey: "f1", operation: "refund"))
-            let events = try await fake.events()
+            let events = try await h.fake.events()
             let (first, second) = (events[0], events[1])
             let body = Array(first.body.utf8)
-            let verifier = try await Self.verifier(fake, settings)
+            let verifier = try await Self.verifier(h)
             _ = try await verifier.verify(headers: Self.headers(first), body: body)
 
             // A changed body no longer verifies under the real signature.
@@ -343,7 +307,7 @@ import TollgateCore
             // Certificate URLs off PayPal's hosts and the configured base URL's exact origin are never fetched.
             let certificateText = try #require(first.headers["PAYPAL-CERT-URL"])
             let certificatePath = try #require(URL(string: certificateText)).path
-            let port = try #require(URL(string: fake.baseURL)?.port)
+            let port = try #require(URL(string: h.fake.baseURL)?.port)
             for url in [
                 "https://evil.example" + certificatePath, "https://api.paypal.com.evil.example" + certificatePath,
                 "http://api.paypal.com" + certificatePath, "http://127.0.0.1:\(port + 1)" + certificatePath,
@@ -355,38 +319,38 @@ import TollgateCore
             }
             // An allowed location that does not hold the certificate.
             await Self.expectRefused(
-                verifier, Self.headers(first, replacing: "PAYPAL-CERT-URL", with: fake.baseURL + "/v1/notifications/certs/CERT-none"), body,
+                verifier, Self.headers(first, replacing: "PAYPAL-CERT-URL", with: h.fake.baseURL + "/v1/notifications/certs/CERT-none"), body,
                 because: "could not be fetched")
             // Only SHA256withRSA.
             await #expect(throws: WebhookVerificationError.self) {
                 try await verifier.verify(headers: Self.headers(first, replacing: "PAYPAL-AUTH-ALGO", with: "SHA1withRSA"), body: body)
             }
 
-            // The settings-only verifier anchors on the system roots, which do not include the fake's CA.
-            await Self.expectRefused(
-                try PayPalGateway.webhookVerifier(settings: settings), Self.headers(first), body, because: "does not chain to a trust anchor")
+            // The protocol's verifier (over the server's transport) anchors on the system roots, which do not include the
+            // fake's CA.
+            await Self.expectRefused(try h.webhookVerifier(), Self.headers(first), body, because: "does not chain to a trust anchor")
         }
     }
 
     @Test func anExpiredCertificateIsRefused() async throws {
-        try await Self.withPayPal(options: ["cert_expired": "1"]) { fake, gateway, settings in
-            let (customer, method) = try await Self.vaultedCard(fake, gateway)
-            _ = try await gateway.charge(
-                Self.chargeRequest(customer, method, Self.usd("2.00")), key: IdempotencyKey(ledgerKey: "x", operation: "charge"))
-            let event = try #require(try await fake.events().first)
-            let verifier = try await Self.verifier(fake, settings)
+        try await Self.withPayPal(options: ["cert_expired": "1"]) { h in
+            let (customer, method) = try await Self.vaultedCard(h)
+            _ = try await h.gateway.charge(
+                h.chargeRequest(customer, method, Self.usd("2.00")), key: IdempotencyKey(ledgerKey: "x", operation: "charge"))
+            let event = try #require(try await h.fake.events().first)
+            let verifier = try await Self.verifier(h)
             await Self.expectRefused(verifier, Self.headers(event), Array(event.body.utf8), because: "the certificate expired")
         }
     }
 
     @Test func aFailedCertificateFetchIsRetriedOnTheNextDelivery() async throws {
-        try await Self.withPayPal { fake, gateway, settings in
-            let (customer, method) = try await Self.vaultedCard(fake, gateway)
-            _ = try await gateway.charge(
-                Self.chargeRequest(customer, method, Self.usd("2.00")), key: IdempotencyKey(ledgerKey: "y", operation: "charge"))
-            let event = try #require(try await fake.events().first)
-            let verifier = try await Self.verifier(fake, settings)
-            try await fake.inject(.status(503, match: "GET /v1/notifications/certs/"))
+        try await Self.withPayPal { h in
+            let (customer, method) = try await Self.vaultedCard(h)
+            _ = try await h.gateway.charge(
+                h.chargeRequest(customer, method, Self.usd("2.00")), key: IdempotencyKey(ledgerKey: "y", operation: "charge"))
+            let event = try #require(try await h.fake.events().first)
+            let verifier = try await Self.verifier(h)
+            try await h.fake.inject(.status(503, match: "GET /v1/notifications/certs/"))
             await Self.expectRefused(verifier, Self.headers(event), Array(event.body.utf8), because: "could not be fetched: HTTP status 503")
             #expect(try await verifier.verify(headers: Self.headers(event), body: Array(event.body.utf8)).eventID == event.id)
         }
@@ -420,53 +384,53 @@ import TollgateCore
     }
 
     @Test func accessTokenIsCachedRefreshedAndRetriedOnceOn401() async throws {
-        try await Self.withPayPal { fake, gateway, _ in
-            let (_, method) = try await Self.vaultedCard(fake, gateway)
-            _ = try await gateway.paymentMethod(method.ref)
-            _ = try await gateway.paymentMethod(method.ref)
-            #expect(await gateway.tokens.fetches == 1)
+        try await Self.withPayPal { h in
+            let (_, method) = try await Self.vaultedCard(h)
+            _ = try await h.gateway.paymentMethod(method.ref)
+            _ = try await h.gateway.paymentMethod(method.ref)
+            #expect(await h.gateway.tokens.fetches == 1)
 
             // PayPal revoking the token early: one 401, a new token, the call succeeds.
-            try await fake.inject(.status(401, match: "GET /v3/vault/payment-tokens/"))
-            #expect(try await gateway.paymentMethod(method.ref) == method)
-            #expect(await gateway.tokens.fetches == 2)
+            try await h.fake.inject(.status(401, match: "GET /v3/vault/payment-tokens/"))
+            #expect(try await h.gateway.paymentMethod(method.ref) == method)
+            #expect(await h.gateway.tokens.fetches == 2)
 
             // Two 401s in a row are a real credential problem, not a stale token.
-            try await fake.inject(.status(401, match: "GET /v3/vault/payment-tokens/", times: 2))
-            await #expect(throws: GatewayError.authentication) { try await gateway.paymentMethod(method.ref) }
-            let tokenCalls = try await fake.requests().filter { $0.path == "/v1/oauth2/token" }
+            try await h.fake.inject(.status(401, match: "GET /v3/vault/payment-tokens/", times: 2))
+            await #expect(throws: GatewayError.authentication) { try await h.gateway.paymentMethod(method.ref) }
+            let tokenCalls = try await h.fake.requests().filter { $0.path == "/v1/oauth2/token" }
             #expect(tokenCalls.count == 4)  // 3 by the adapter, 1 by the test's setup-token helper
-            try await Self.expectCleanRequests(fake)
+            try await h.expectCleanRequests()
         }
         // A short-lived token is replaced before it expires: no call ever reaches PayPal with an expired token.
-        try await Self.withPayPal(options: ["token_ttl": "2"]) { fake, gateway, _ in
-            let (_, method) = try await Self.vaultedCard(fake, gateway)
+        try await Self.withPayPal(options: ["token_ttl": "2"]) { h in
+            let (_, method) = try await Self.vaultedCard(h)
             try await Task.sleep(for: .milliseconds(1700))
-            _ = try await gateway.paymentMethod(method.ref)
-            #expect(await gateway.tokens.fetches == 2)
-            try await Self.expectCleanRequests(fake)
+            _ = try await h.gateway.paymentMethod(method.ref)
+            #expect(await h.gateway.tokens.fetches == 2)
+            try await h.expectCleanRequests()
         }
     }
 
     @Test func wrongSecretIsAnAuthenticationErrorThatNeverShowsTheSecret() async throws {
-        try await Self.withPayPal(secret: "EKwrong-secret-value-77") { fake, gateway, _ in
+        try await Self.withPayPal(secret: "EKwrong-secret-value-77") { h in
             let error = await #expect(throws: GatewayError.authentication) {
-                try await gateway.paymentMethod(StoredMethodRef(id: "abc"))
+                try await h.gateway.paymentMethod(StoredMethodRef(id: "abc"))
             }
-            for text in [String(describing: error), String(describing: gateway), String(reflecting: gateway)] {
+            for text in [String(describing: error), String(describing: h.gateway), String(reflecting: h.gateway)] {
                 #expect(!text.contains("EKwrong-secret-value-77") && !text.contains(Self.clientID) && !text.contains(Self.secret))
             }
             // The only problem the fake saw is the bad credential we sent on purpose.
-            let problems = try await fake.requests().flatMap(\.problems)
+            let problems = try await h.fake.requests().flatMap(\.problems)
             #expect(problems == ["OAuth client credentials missing or wrong"])
         }
     }
 
     @Test func unsupportedBalanceAndCapabilities() async throws {
-        try await Self.withPayPal { _, gateway, _ in
-            await #expect(throws: GatewayError.self) { try await gateway.balance(of: CustomerRef(id: "x")) }
-            #expect(gateway.capabilities == GatewayCapabilities.of(.paypal))
-            #expect(!gateway.capabilities.contains(.customerBalance))
+        try await Self.withPayPal { h in
+            await #expect(throws: GatewayError.self) { try await h.gateway.balance(of: CustomerRef(id: "x")) }
+            #expect(h.gateway.capabilities == GatewayCapabilities.of(.paypal))
+            #expect(!h.gateway.capabilities.contains(.customerBalance))
             #expect(PayPalGateway.credentialFields.map(\.name) == ["client_id", "client_secret", "webhook_id"])
         }
     }

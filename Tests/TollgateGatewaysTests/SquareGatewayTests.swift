@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import GatewayFakes
 import NIOCore
@@ -9,11 +8,27 @@ import TollgateCore
 
 /// The Square adapter against the spec-validating Square fake (Tests/fakes/gateway_fakes/square.py).
 @Suite(.serialized) struct SquareGatewayTests {
+    static let accessToken = "EAAAsq-test-access-token-1234"
+    static let signatureKey = "sq-signature-key-abcdef"
+    static let notificationURL = "https://tollgate.example/v1/webhooks/square"
+    static let locationID = "LMAINFAKE01"
+    /// Square's sandbox nonce for a card that is accepted.
+    static let nonce = "cnon:card-nonce-ok"
+
+    /// One fake Square per test and the adapter pointed at it.
+    static func withSquare(_ body: (GatewayHarness<SquareGateway>) async throws -> Void) async throws {
+        let credentials = [
+            "access_token": accessToken, "webhook_signature_key": signatureKey, "webhook_notification_url": notificationURL,
+            "location_id": locationID,
+        ]
+        try await GatewayHarness<SquareGateway>.run(vendor: "square", options: credentials, credentials: credentials, body)
+    }
+
     @Test func customerCardAndLookup() async throws {
-        try await SquareHarness.run { h in
+        try await Self.withSquare { h in
             let account = UUID()
             let customer = try await h.gateway.createCustomer(
-                CreateCustomer(crawlerAccountID: account, email: "ops@crawler.example", name: "Crawler Inc"),
+                CreateCustomer(ownerID: account, email: "ops@crawler.example", name: "Crawler Inc"),
                 key: IdempotencyKey(ledgerKey: "cust-1", operation: "customer"))
             let method = try await h.gateway.attachPaymentMethod(
                 AttachPaymentMethod(customer: customer, token: "cnon:card-nonce-ok"), key: IdempotencyKey(ledgerKey: "card-1", operation: "attach"))
@@ -37,15 +52,15 @@ import TollgateCore
             #expect(requests.map { "\($0.method) \($0.path)" } == ["POST /v2/customers", "POST /v2/cards", "GET /v2/cards/\(method.ref.id)"])
             for request in requests {
                 #expect(request.headers["square-version"] == "2025-08-20")
-                #expect(request.headers["authorization"] == "Bearer \(SquareHarness.accessToken)")
+                #expect(request.headers["authorization"] == "Bearer \(Self.accessToken)")
             }
             try await h.expectCleanRequests()
         }
     }
 
     @Test func chargeSendsTheExactWireAmountAndCanBeLookedUp() async throws {
-        try await SquareHarness.run { h in
-            let (customer, method) = try await h.customerAndCard()
+        try await Self.withSquare { h in
+            let (customer, method) = try await h.customerAndMethod(token: Self.nonce)
             let key = IdempotencyKey(ledgerKey: "topup-1", operation: "charge")
             let amount = Money(micros: 12_340_000, currency: .usd)
             let outcome = try await h.gateway.charge(
@@ -54,14 +69,14 @@ import TollgateCore
             #expect(outcome.amount == amount)
 
             let sent = try #require(try await h.fake.requests().last { $0.path == "/v2/payments" })
-            let body = try SquareHarness.json(sent.body)
+            let body = try sent.jsonBody()
             #expect((body["amount_money"] as? [String: Any])?["amount"] as? Int == 1234)
             #expect((body["amount_money"] as? [String: Any])?["currency"] as? String == "USD")
             #expect(body["idempotency_key"] as? String == key.raw)
             #expect(body["source_id"] as? String == method.ref.id)
             #expect(body["customer_id"] as? String == customer.id)
             #expect(body["reference_id"] as? String == "TOPUP0001")
-            #expect(body["location_id"] as? String == SquareHarness.locationID)
+            #expect(body["location_id"] as? String == Self.locationID)
             #expect(body["autocomplete"] as? Bool == true)
             #expect(sent.headers["idempotency-key"] == nil)
 
@@ -72,8 +87,8 @@ import TollgateCore
     }
 
     @Test func declineThrowsAndNothingIsCaptured() async throws {
-        try await SquareHarness.run { h in
-            let (customer, method) = try await h.customerAndCard()
+        try await Self.withSquare { h in
+            let (customer, method) = try await h.customerAndMethod(token: Self.nonce)
             try await h.fake.inject(.decline(match: "POST /v2/payments"))
             let error = await #expect(throws: GatewayError.self) {
                 try await h.gateway.charge(h.chargeRequest(customer, method, micros: 5_000_000), key: IdempotencyKey(ledgerKey: "d1", operation: "charge"))
@@ -93,7 +108,7 @@ import TollgateCore
             #expect(status.state == .declined(decline))
 
             // Square's sandbox nonce for a declining card behaves the same without a fault.
-            let (holder, declining) = try await h.customerAndCard(nonce: "cnon:card-nonce-declined", ledger: "2")
+            let (holder, declining) = try await h.customerAndMethod(token: "cnon:card-nonce-declined")
             let second = await #expect(throws: GatewayError.self) {
                 try await h.gateway.charge(h.chargeRequest(holder, declining, micros: 1_000_000), key: IdempotencyKey(ledgerKey: "d2", operation: "charge"))
             }
@@ -103,8 +118,8 @@ import TollgateCore
     }
 
     @Test func serviceUnavailableIsTransientAndRateLimitCarriesRetryAfter() async throws {
-        try await SquareHarness.run { h in
-            let (customer, method) = try await h.customerAndCard()
+        try await Self.withSquare { h in
+            let (customer, method) = try await h.customerAndMethod(token: Self.nonce)
             try await h.fake.inject(.status(503, match: "POST /v2/payments"))
             let unavailable = await #expect(throws: GatewayError.self) {
                 try await h.gateway.charge(h.chargeRequest(customer, method, micros: 1_000_000), key: IdempotencyKey(ledgerKey: "t1", operation: "charge"))
@@ -126,8 +141,8 @@ import TollgateCore
     }
 
     @Test func lostResponseRetriedWithTheSameKeyChargesOnce() async throws {
-        try await SquareHarness.run { h in
-            let (customer, method) = try await h.customerAndCard()
+        try await Self.withSquare { h in
+            let (customer, method) = try await h.customerAndMethod(token: Self.nonce)
             let key = IdempotencyKey(ledgerKey: "lost-1", operation: "charge")
             let request = h.chargeRequest(customer, method, micros: 25_000_000)
             try await h.fake.inject(.dropAfterSuccess(match: "POST /v2/payments"))
@@ -139,7 +154,7 @@ import TollgateCore
             let payments = try #require(try await h.fake.state()["payments"] as? [[String: Any]])
             #expect(payments.count == 1)
             #expect(payments.first?["id"] as? String == retried.ref.id)
-            let keys = try await h.fake.requests().filter { $0.path == "/v2/payments" }.map { try SquareHarness.json($0.body)["idempotency_key"] as? String }
+            let keys = try await h.fake.requests().filter { $0.path == "/v2/payments" }.map { try $0.jsonBody()["idempotency_key"] as? String }
             #expect(keys == [key.raw, key.raw])
 
             // The same key with a different amount is Square's IDEMPOTENCY_KEY_REUSED.
@@ -152,15 +167,15 @@ import TollgateCore
     }
 
     @Test func partialRefundAndOverRefundRefused() async throws {
-        try await SquareHarness.run { h in
-            let (customer, method) = try await h.customerAndCard()
+        try await Self.withSquare { h in
+            let (customer, method) = try await h.customerAndMethod(token: Self.nonce)
             let payment = try await h.gateway.charge(h.chargeRequest(customer, method, micros: 10_000_000), key: IdempotencyKey(ledgerKey: "r", operation: "charge"))
             let refund = try await h.gateway.refund(
                 RefundRequest(payment: payment.ref, amount: Money(micros: 4_000_000, currency: .usd), reason: "unused credit", reference: "REFUND01"),
                 key: IdempotencyKey(ledgerKey: "r1", operation: "refund"))
             #expect(refund.state == .succeeded)
             #expect(refund.amount == Money(micros: 4_000_000, currency: .usd))
-            let sent = try SquareHarness.json(try #require(try await h.fake.requests().last { $0.path == "/v2/refunds" }).body)
+            let sent = try #require(try await h.fake.requests().last { $0.path == "/v2/refunds" }).jsonBody()
             #expect((sent["amount_money"] as? [String: Any])?["amount"] as? Int == 400)
             #expect(sent["payment_id"] as? String == payment.ref.id)
 
@@ -183,19 +198,19 @@ import TollgateCore
     }
 
     @Test func webhooksFromTheFakeVerifyAndMap() async throws {
-        try await SquareHarness.run { h in
-            let (customer, method) = try await h.customerAndCard()
+        try await Self.withSquare { h in
+            let (customer, method) = try await h.customerAndMethod(token: Self.nonce)
             let payment = try await h.gateway.charge(h.chargeRequest(customer, method, micros: 8_000_000, reference: "TOPUP0042"), key: IdempotencyKey(ledgerKey: "w", operation: "charge"))
             let refund = try await h.gateway.refund(
                 RefundRequest(payment: payment.ref, amount: Money(micros: 3_000_000, currency: .usd), reason: "partial", reference: "REFUND42"),
                 key: IdempotencyKey(ledgerKey: "w1", operation: "refund"))
-            let verifier = try SquareGateway.webhookVerifier(settings: h.settings)
+            let verifier = try h.webhookVerifier()
             let events = try await h.fake.events()
             #expect(events.count == 2)
 
             var mapped: [GatewayEvent] = []
             for event in events {
-                let headers = WebhookHeaders(event.headers.map { (name: $0.key, value: $0.value) })
+                let headers = event.webhookHeaders
                 let body = Array(event.body.utf8)
                 let verified = try await verifier.verify(headers: headers, body: body)
                 #expect(verified.eventID == event.id)
@@ -218,19 +233,19 @@ import TollgateCore
 
             // Signed for another notification URL: refused.
             let other = try SquareGateway.webhookVerifier(
-                settings: GatewaySettings(baseURL: h.fake.baseURL, credentials: h.settings.credentials.merging(["webhook_notification_url": "https://elsewhere.example/hook"]) { $1 }))
+                settings: GatewaySettings(baseURL: h.fake.baseURL, credentials: h.settings.credentials.merging(["webhook_notification_url": "https://elsewhere.example/hook"]) { $1 }),
+                transport: h.transport)
             let first = try #require(events.first)
             await #expect(throws: WebhookVerificationError.self) {
-                try await other.verify(headers: WebhookHeaders(first.headers.map { (name: $0.key, value: $0.value) }), body: Array(first.body.utf8))
+                try await other.verify(headers: first.webhookHeaders, body: Array(first.body.utf8))
             }
             try await h.expectCleanRequests()
         }
     }
 
     @Test func secretsNeverAppearInErrorsOrDescriptions() async throws {
-        try await SquareHarness.run { h in
-            let wrong = try SquareGateway(
-                settings: GatewaySettings(baseURL: h.fake.baseURL, credentials: ["access_token": "EAAAwrong-secret-value"]), transport: h.transport)
+        try await Self.withSquare { h in
+            let wrong = try h.reconfigured(credentials: ["access_token": "EAAAwrong-secret-value"]).gateway
             let error = await #expect(throws: GatewayError.authentication) {
                 try await wrong.paymentMethod(StoredMethodRef(id: "ccof:nothing"))
             }
@@ -246,81 +261,18 @@ import TollgateCore
                     texts.append(String(describing: error))
                 }
             }
-            let missing = #expect(throws: GatewayError.self) { try SquareGateway.webhookVerifier(settings: GatewaySettings(baseURL: "", credentials: [:])) }
+            let missing = #expect(throws: GatewayError.self) { try SquareGateway.webhookVerifier(settings: GatewaySettings(baseURL: "", credentials: [:]), transport: h.transport) }
             texts.append(String(describing: missing))
             #expect(texts.count == 9)
             for text in texts {
-                for secret in [SquareHarness.accessToken, SquareHarness.signatureKey, "EAAAwrong-secret-value"] {
+                for secret in [Self.accessToken, Self.signatureKey, "EAAAwrong-secret-value"] {
                     #expect(!text.contains(secret), "\(text)")
                 }
             }
             // The wrong token is the only request Square would have refused.
-            let refused = try await h.fake.requests().filter { !$0.problems.isEmpty }
+            let refused = try await h.refusedRequests()
             #expect(refused.count == 1)
             #expect(refused.first?.headers["authorization"] == "Bearer EAAAwrong-secret-value")
         }
-    }
-}
-
-/// One fake Square, an HTTP client and the adapter pointed at it.
-struct SquareHarness {
-    static let accessToken = "EAAAsq-test-access-token-1234"
-    static let signatureKey = "sq-signature-key-abcdef"
-    static let notificationURL = "https://tollgate.example/v1/webhooks/square"
-    static let locationID = "LMAINFAKE01"
-
-    let fake: FakeVendorServer
-    let client: HTTPClient
-    let transport: GatewayTransport
-    let settings: GatewaySettings
-    let gateway: SquareGateway
-
-    static func run(_ body: (SquareHarness) async throws -> Void) async throws {
-        let fake = try await FakeVendorServer.start(
-            "square",
-            options: ["access_token": accessToken, "webhook_signature_key": signatureKey, "webhook_notification_url": notificationURL,
-                      "location_id": locationID])
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let transport = GatewayTransport(client: client, timeout: .seconds(2))
-        let settings = GatewaySettings(
-            baseURL: fake.baseURL,
-            credentials: ["access_token": accessToken, "webhook_signature_key": signatureKey, "webhook_notification_url": notificationURL,
-                          "location_id": locationID])
-        let harness = SquareHarness(
-            fake: fake, client: client, transport: transport, settings: settings, gateway: try SquareGateway(settings: settings, transport: transport))
-        do {
-            try await body(harness)
-        } catch {
-            try? await client.shutdown()
-            fake.stop()
-            throw error
-        }
-        try await client.shutdown()
-        fake.stop()
-    }
-
-    func customerAndCard(nonce: String = "cnon:card-nonce-ok", ledger: String = "1") async throws -> (CustomerRef, StoredMethod) {
-        let customer = try await gateway.createCustomer(
-            CreateCustomer(crawlerAccountID: UUID(), email: "billing@crawler.example", name: "Crawler \(ledger)"),
-            key: IdempotencyKey(ledgerKey: "customer-\(ledger)", operation: "customer"))
-        let method = try await gateway.attachPaymentMethod(
-            AttachPaymentMethod(customer: customer, token: nonce), key: IdempotencyKey(ledgerKey: "card-\(ledger)", operation: "attach"))
-        return (customer, method)
-    }
-
-    func chargeRequest(_ customer: CustomerRef, _ method: StoredMethod, micros: Int64, reference: String = "TOPUP0001") -> ChargeRequest {
-        ChargeRequest(customer: customer, method: method.ref, amount: Money(micros: micros, currency: .usd), description: "Tollgate top-up", reference: reference)
-    }
-
-    func expectCleanRequests() async throws {
-        let requests = try await fake.requests()
-        #expect(!requests.isEmpty)
-        for request in requests {
-            #expect(request.problems.isEmpty, "\(request.method) \(request.path): \(request.problems)")
-        }
-    }
-
-    static func json(_ text: String) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 }

@@ -13,64 +13,28 @@ import TollgateCore
     static let secretKey = "sk_test_51TollgateSecretKeyForTests"
     static let webhookSecret = "whsec_tollgateStripeEndpointSecret"
 
-    struct Harness {
-        let fake: FakeVendorServer
-        let client: HTTPClient
-        let settings: GatewaySettings
-        let gateway: StripeGateway
-
-        func customer(card token: String = "pm_card_visa") async throws -> (CustomerRef, StoredMethod) {
-            let customer = try await gateway.createCustomer(
-                CreateCustomer(crawlerAccountID: UUID(), email: "ops@crawler.example", name: "Example Crawler"),
-                key: IdempotencyKey(ledgerKey: UUID().uuidString, operation: "customer"))
-            let method = try await gateway.attachPaymentMethod(
-                AttachPaymentMethod(customer: customer, token: token),
-                key: IdempotencyKey(ledgerKey: UUID().uuidString, operation: "attach"))
-            return (customer, method)
-        }
-
-        func charge(_ customer: CustomerRef, _ method: StoredMethod, micros: Int64, currency: Currency = .usd,
-                    reference: String = "TOPUP1", key: IdempotencyKey? = nil) async throws(GatewayError) -> PaymentOutcome {
-            try await gateway.charge(
-                ChargeRequest(customer: customer, method: method.ref, amount: Money(micros: micros, currency: currency),
-                              description: "Tollgate prepaid top-up", reference: reference),
-                key: key ?? IdempotencyKey(ledgerKey: UUID().uuidString, operation: "charge"))
-        }
-
-        func state(_ collection: String) async throws -> [[String: Any]] {
-            try await fake.state()[collection] as? [[String: Any]] ?? []
-        }
-    }
+    static let card = "pm_card_visa"
 
     /// One fake per test; afterwards every request the fake saw must have been one Stripe accepts.
-    func withStripe(secretKey: String = secretKey, expectClean: Bool = true, _ body: (Harness) async throws -> Void) async throws {
-        let fake = try await FakeVendorServer.start("stripe", options: ["secret_key": Self.secretKey, "webhook_secret": Self.webhookSecret])
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let settings = GatewaySettings(baseURL: fake.baseURL, credentials: ["secret_key": secretKey, "webhook_secret": Self.webhookSecret])
-        let transport = GatewayTransport(client: client, timeout: .seconds(2))
-        do {
-            try await body(Harness(fake: fake, client: client, settings: settings, gateway: try StripeGateway(settings: settings, transport: transport)))
-            if expectClean {
-                let requests = try await fake.requests()
-                #expect(!requests.isEmpty)
-                for request in requests {
-                    #expect(request.problems.isEmpty, "\(request.method) \(request.path): \(request.problems)")
-                    #expect(request.headers["stripe-version"] == "2023-08-16")
-                    if request.method == "POST" { #expect(request.headers["idempotency-key"]?.count == 26) }
-                }
+    func withStripe(
+        secretKey: String = secretKey, expectClean: Bool = true, _ body: (GatewayHarness<StripeGateway>) async throws -> Void
+    ) async throws {
+        try await GatewayHarness<StripeGateway>.run(
+            vendor: "stripe", options: ["secret_key": Self.secretKey, "webhook_secret": Self.webhookSecret],
+            credentials: ["secret_key": secretKey, "webhook_secret": Self.webhookSecret]
+        ) { h in
+            try await body(h)
+            guard expectClean else { return }
+            try await h.expectCleanRequests { request in
+                #expect(request.headers["stripe-version"] == "2023-08-16")
+                if request.method == "POST" { #expect(request.headers["idempotency-key"]?.count == 26) }
             }
-        } catch {
-            try? await client.shutdown()
-            fake.stop()
-            throw error
         }
-        try await client.shutdown()
-        fake.stop()
     }
 
     @Test func createsACustomerAttachesACardAndReadsItBack() async throws {
         try await withStripe { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.card)
             #expect(customer.id.hasPrefix("cus_"))
             #expect(method.ref.id.hasPrefix("pm_") && method.ref.id != "pm_card_visa")
             #expect(method.status == .active)
@@ -93,7 +57,7 @@ import TollgateCore
 
     @Test func chargesTheExactWireAmountOffSessionWithTheReference() async throws {
         try await withStripe { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.card)
             let key = IdempotencyKey(ledgerKey: "topup-1", operation: "charge")
             let outcome = try await h.charge(customer, method, micros: 12_340_000, reference: "TOPUP12345", key: key)
             #expect(outcome.state == .succeeded)
@@ -126,11 +90,11 @@ import TollgateCore
 
     @Test func aDeclineThrowsDeclinedAndCapturesNothing() async throws {
         try await withStripe { h in
-            let (customer, poor) = try await h.customer(card: "pm_card_chargeDeclinedInsufficientFunds")
+            let (customer, poor) = try await h.customerAndMethod(token: "pm_card_chargeDeclinedInsufficientFunds")
             let declined = await #expect(throws: GatewayError.self) { try await h.charge(customer, poor, micros: 20_000_000) }
             #expect(declined == .declined(.init(code: "insufficient_funds", message: "Your card has insufficient funds.")))
 
-            let (_, visa) = try await h.customer()
+            let (_, visa) = try await h.customerAndMethod(token: Self.card)
             let other = try await h.state("customers")[1]["id"] as! String
             try await h.fake.inject(.decline(match: "POST /v1/payment_intents"))
             let faulted = await #expect(throws: GatewayError.self) {
@@ -149,7 +113,7 @@ import TollgateCore
 
     @Test func serverErrorsAreTransientAndRateLimitsCarryRetryAfter() async throws {
         try await withStripe { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.card)
             try await h.fake.inject(.status(503, match: "POST /v1/payment_intents"))
             let unavailable = await #expect(throws: GatewayError.self) { try await h.charge(customer, method, micros: 5_000_000) }
             #expect(unavailable == .transient("HTTP 503: injected failure"))
@@ -164,7 +128,7 @@ import TollgateCore
 
     @Test func aLostAnswerIsRetriedWithTheSameKeyWithoutASecondCharge() async throws {
         try await withStripe { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.card)
             let key = IdempotencyKey(ledgerKey: "topup-lost", operation: "charge")
             try await h.fake.inject(.dropAfterSuccess(match: "POST /v1/payment_intents"))
             let lost = await #expect(throws: GatewayError.self) { try await h.charge(customer, method, micros: 15_000_000, key: key) }
@@ -186,7 +150,7 @@ import TollgateCore
 
     @Test func refundsPartiallyAndRefusesMoreThanWasPaid() async throws {
         try await withStripe { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.card)
             let payment = try await h.charge(customer, method, micros: 10_000_000)
             func refund(_ micros: Int64, _ reference: String) async throws(GatewayError) -> RefundOutcome {
                 try await h.gateway.refund(
@@ -211,12 +175,12 @@ import TollgateCore
 
     @Test func looksUpPaymentStatus() async throws {
         try await withStripe { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.card)
             let paid = try await h.charge(customer, method, micros: 3_000_000)
             let looked = try await h.gateway.paymentStatus(paid.ref)
             #expect(looked.state == .succeeded && looked.amount == Money(micros: 3_000_000, currency: .usd))
 
-            let (poorCustomer, poor) = try await h.customer(card: "pm_card_chargeDeclined")
+            let (poorCustomer, poor) = try await h.customerAndMethod(token: "pm_card_chargeDeclined")
             _ = await #expect(throws: GatewayError.self) { try await h.charge(poorCustomer, poor, micros: 3_000_000) }
             let failedID = try await h.state("payment_intents").last?["id"] as! String
             let failed = try await h.gateway.paymentStatus(PaymentRef(id: failedID))
@@ -229,7 +193,7 @@ import TollgateCore
 
     @Test func readsTheCustomerBalanceAsCredit() async throws {
         try await withStripe { h in
-            let (customer, _) = try await h.customer()
+            let (customer, _) = try await h.customerAndMethod(token: Self.card)
             #expect(try await h.gateway.balance(of: customer) == .zero(.usd))
             // Credit is a negative Stripe balance; grant some the way the Stripe dashboard would.
             var request = HTTPClientRequest(url: h.fake.baseURL + "/v1/customers/\(customer.id)/balance_transactions")
@@ -248,22 +212,15 @@ import TollgateCore
 
     @Test func webhooksFromTheFakeVerifyAndMapToEvents() async throws {
         try await withStripe { h in
-            let (customer, method) = try await h.customer()
+            let (customer, method) = try await h.customerAndMethod(token: Self.card)
             let paid = try await h.charge(customer, method, micros: 7_500_000, reference: "TOPUPHOOK")
             _ = try await h.gateway.refund(
                 RefundRequest(payment: paid.ref, amount: Money(micros: 2_500_000, currency: .usd), reason: "goodwill", reference: "REFUNDHOOK"),
                 key: IdempotencyKey(ledgerKey: "refund-hook", operation: "refund"))
-            let (poorCustomer, poor) = try await h.customer(card: "pm_card_chargeDeclined")
+            let (poorCustomer, poor) = try await h.customerAndMethod(token: "pm_card_chargeDeclined")
             _ = await #expect(throws: GatewayError.self) { try await h.charge(poorCustomer, poor, micros: 1_000_000, reference: "TOPUPFAIL") }
 
-            let verifier = try StripeGateway.webhookVerifier(settings: h.settings)
-            var mapped: [GatewayEvent] = []
-            for event in try await h.fake.events() {
-                let body = Array(event.body.utf8)
-                let delivery = try await verifier.verify(headers: WebhookHeaders(event.headers.map { (name: $0.key, value: $0.value) }), body: body)
-                #expect(delivery.eventID == event.id)
-                mapped += try h.gateway.events(in: delivery, body: body)
-            }
+            let mapped = try await h.verifiedEvents()
             #expect(mapped.map(\.type) == ["payment_intent.succeeded", "refund.created", "charge.refunded", "payment_intent.payment_failed"])
 
             let success = mapped[0]
@@ -282,9 +239,10 @@ import TollgateCore
 
             // A tampered body does not verify.
             let first = try await h.fake.events()[0]
+            let verifier = try h.webhookVerifier()
             await #expect(throws: WebhookVerificationError.self) {
-                try await verifier.verify(headers: WebhookHeaders(first.headers.map { (name: $0.key, value: $0.value) }),
-                                    body: Array(first.body.replacingOccurrences(of: "750", with: "990").utf8))
+                try await verifier.verify(
+                    headers: first.webhookHeaders, body: Array(first.body.replacingOccurrences(of: "750", with: "990").utf8))
             }
         }
     }
@@ -308,7 +266,8 @@ import TollgateCore
         let badKeyText = badKey.map(\.description) ?? ""
         #expect(!badKeyText.isEmpty && !badKeyText.contains("pk_test_publishable"))
         let badHook = #expect(throws: GatewayError.self) {
-            try StripeGateway.webhookVerifier(settings: GatewaySettings(baseURL: "", credentials: ["webhook_secret": "not-a-whsec-secret"]))
+            try StripeGateway.webhookVerifier(
+                settings: GatewaySettings(baseURL: "", credentials: ["webhook_secret": "not-a-whsec-secret"]), transport: GatewayTransport(client: .shared))
         }
         guard case .invalidRequest(_, _, field: "credentials.webhook_secret") = badHook else { Issue.record("got \(String(describing: badHook))"); return }
         let badHookText = badHook.map(\.description) ?? ""

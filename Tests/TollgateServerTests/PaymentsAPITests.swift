@@ -61,8 +61,9 @@ final class CapturedLogs: @unchecked Sendable {
         }
 
         func attach(_ token: String) async throws -> String {
+            let request = try JSONSerialization.data(withJSONObject: ["gateway": gatewayName, "token": token])
             let (response, body) = try await client.json(
-                .post, "/v1/crawler/payment-methods", headers: crawlerAuth, body: #"{"gateway":"\#(gatewayName)","token":"\#(token)"}"#)
+                .post, "/v1/crawler/payment-methods", headers: crawlerAuth, body: String(decoding: request, as: UTF8.self))
             #expect(response.status == .created, "\(body)")
             return try #require(body["id"] as? String)
         }
@@ -81,7 +82,17 @@ final class CapturedLogs: @unchecked Sendable {
     func withStripe(_ body: @escaping @Sendable (Setup) async throws -> Void, logs: CapturedLogs = CapturedLogs()) async throws {
         let secretKey = "sk_test_" + SecureRandom.base62String(length: 24)
         let webhookSecret = "whsec_" + Data(SecureRandom.bytes(32)).base64EncodedString()
-        let fake = try await FakeVendorServer.start("stripe", options: ["secret_key": secretKey, "webhook_secret": webhookSecret])
+        try await withGateway(
+            "stripe", credentials: ["secret_key": secretKey, "webhook_secret": webhookSecret], secrets: (secretKey, webhookSecret), body, logs: logs)
+    }
+
+    /// A control plane on a fresh database with one gateway (`stripe-test`, whatever the vendor) served by its fake, a
+    /// platform operator, a crawler operator and a USD account.
+    func withGateway(
+        _ vendor: String, credentials: [String: String], secrets: (String, String), _ body: @escaping @Sendable (Setup) async throws -> Void,
+        logs: CapturedLogs = CapturedLogs()
+    ) async throws {
+        let fake = try await FakeVendorServer.start(vendor, options: credentials)
         defer { fake.stop() }
         let logger = Logger(label: "payments-test") { _ in CapturedLogs.Handler(logs: logs) }
         try await TestEnvironment.withDatabase { url in
@@ -95,9 +106,12 @@ final class CapturedLogs: @unchecked Sendable {
                 let (_, session) = try await client.json(
                     .post, "/v1/operator/sessions", body: #"{"email":"root@tollgate.example","password":"\#(Self.password)"}"#)
                 let operatorAuth: HTTPFields = [.authorization: "Bearer \(session["token"] as! String)"]
+                let request: [String: Any] = [
+                    "name": "stripe-test", "kind": vendor, "base_url": fake.baseURL, "credentials": credentials, "minimum_top_up_micros": 500_000,
+                ]
                 let (created, gateway) = try await client.json(
                     .post, "/v1/operator/gateways", headers: operatorAuth,
-                    body: #"{"name":"stripe-test","kind":"stripe","base_url":"\#(fake.baseURL)","credentials":{"secret_key":"\#(secretKey)","webhook_secret":"\#(webhookSecret)"},"minimum_top_up_micros":500000}"#)
+                    body: String(decoding: try JSONSerialization.data(withJSONObject: request), as: UTF8.self))
                 #expect(created.status == .created, "\(gateway)")
                 let (_, signup) = try await client.json(
                     .post, "/v1/crawler/signup", body: #"{"email":"ops@bot.example","password":"\#(Self.password)","name":"ExampleBot Inc"}"#)
@@ -106,7 +120,7 @@ final class CapturedLogs: @unchecked Sendable {
                 try await body(
                     Setup(
                         client: client, deps: deps, fake: fake, operatorAuth: operatorAuth, crawlerAuth: crawlerAuth,
-                        accountID: account["id"] as! String, secretKey: secretKey, webhookSecret: webhookSecret))
+                        accountID: account["id"] as! String, secretKey: secrets.0, webhookSecret: secrets.1))
             }
         }
     }
@@ -222,6 +236,9 @@ final class CapturedLogs: @unchecked Sendable {
 
     @Test func aDeclineChangesNothingAndSaysWhy() async throws {
         try await withStripe { setup in
+            let (unknown, unknownProblem) = try await setup.client.json(
+                .post, "/v1/crawler/payment-methods", headers: setup.crawlerAuth, body: #"{"gateway":"nope","token":"pm_card_visa"}"#)
+            #expect(unknown.status == .unprocessableContent && (unknownProblem["errors"] as? [[String: Any]])?.first?["field"] as? String == "gateway")
             let declined = try await setup.attach("pm_card_chargeDeclinedInsufficientFunds")
             let (response, problem) = try await setup.topUp(declined, micros: 5_000_000, key: "declined")
             #expect(response.status.code == 402)
@@ -359,6 +376,69 @@ final class CapturedLogs: @unchecked Sendable {
             var actions: [String] = []
             try await setup.deps.audit.forEachEvent(tenantID: UUID(uuidString: owner.tenantID)!) { actions.append($0.action) }
             #expect(actions.contains("payout.recorded"))
+        }
+    }
+
+    @Test func aRefusedRefundGivesTheMoneyBack() async throws {
+        try await withStripe { setup in
+            let method = try await setup.attach("pm_card_visa")
+            let (_, topUp) = try await setup.topUp(method, micros: 8_000_000, key: "fund")
+            try await setup.fake.inject(.status(400, match: "POST /v1/refunds"))
+            let (refused, problem) = try await setup.client.json(
+                .post, "/v1/crawler/accounts/\(setup.accountID)/refunds", headers: setup.keyed("refused"),
+                body: #"{"amount":{"micros":3000000,"currency":"USD"}}"#)
+            #expect(refused.status == .badGateway && problem["type"] as? String == "https://tollgate.dev/problems/refund-failed", "\(problem)")
+            #expect(try await setup.balance() == 8_000_000)
+            let (_, refunds) = try await setup.client.json(.get, "/v1/crawler/accounts/\(setup.accountID)/refunds", headers: setup.crawlerAuth)
+            #expect((refunds["items"] as? [[String: Any]])?.first?["status"] as? String == "failed")
+            // The reserved amount is free again: the whole top-up can still be refunded.
+            let (full, refund) = try await setup.client.json(
+                .post, "/v1/crawler/accounts/\(setup.accountID)/refunds", headers: setup.keyed("full"),
+                body: #"{"amount":{"micros":8000000,"currency":"USD"},"top_up_id":"\#(topUp["id"] as! String)"}"#)
+            #expect(full.status == .created, "\(refund)")
+            #expect(try await setup.balance() == 0)
+            #expect(try await setup.deps.ledger.balance(.platform(.refunds, .usd)).micros == 8_000_000)
+            #expect(try await setup.deps.ledger.inconsistentAccounts().isEmpty)
+        }
+    }
+
+    /// Adyen has no payment lookup and confirms refunds only by webhook: the refund stays pending until its REFUND
+    /// notification arrives, and a failed one gives the money back.
+    @Test func asynchronousRefundsSettleByWebhook() async throws {
+        let hmacKey = SecureRandom.bytes(32).map { String(format: "%02X", $0) }.joined()
+        let credentials = ["api_key": "AQE" + SecureRandom.base62String(length: 30), "merchant_account": "TollgateECOM", "hmac_key": hmacKey]
+        try await withGateway("adyen", credentials: credentials, secrets: (credentials["api_key"]!, hmacKey)) { setup in
+            let card = #"{"type":"scheme","encryptedCardNumber":"test_4111111111111111","encryptedExpiryMonth":"test_03","encryptedExpiryYear":"test_2030","encryptedSecurityCode":"test_737","holderName":"Bot Ops"}"#
+            let method = try await setup.attach(card)
+            let (paid, topUp) = try await setup.topUp(method, micros: 10_000_000, key: "fund")
+            #expect(paid.status == .created, "\(topUp)")
+            func refund(_ micros: Int, key: String) async throws -> (TestResponse, [String: Any]) {
+                try await setup.client.json(
+                    .post, "/v1/crawler/accounts/\(setup.accountID)/refunds", headers: setup.keyed(key),
+                    body: #"{"amount":{"micros":\#(micros),"currency":"USD"}}"#)
+            }
+            let (accepted, pending) = try await refund(4_000_000, key: "r1")
+            #expect(accepted.status == .accepted && pending["status"] as? String == "pending", "\(pending)")
+            #expect(try await setup.balance() == 6_000_000)
+            // The worker does not resend a refund the vendor has received; only the notification settles it.
+            try await setup.deps.database.withPlatform { connection in
+                try await connection.query("UPDATE refunds SET next_attempt_at = now()", logger: TestEnvironment.logger)
+            }
+            try await setup.deps.paymentsWorker.runOnce()
+            let refundsAtVendor = { try await setup.fake.requests().filter { $0.path.hasSuffix("/refunds") }.count }
+            #expect(try await refundsAtVendor() == 1)
+            let events = try await setup.fake.events()
+            let notification = try #require(events.last { $0.body.contains("\"REFUND\"") })
+            var headers: HTTPFields = [.contentType: "application/json"]
+            for (name, value) in notification.headers { headers[HTTPField.Name(name)!] = value }
+            let (delivered, outcome) = try await setup.client.json(.post, "/v1/webhooks/stripe-test", headers: headers, body: notification.body)
+            #expect(delivered.status == .ok, "\(outcome)")
+            let (_, settled) = try await setup.client.json(
+                .get, "/v1/crawler/accounts/\(setup.accountID)/refunds", headers: setup.crawlerAuth)
+            #expect((settled["items"] as? [[String: Any]])?.first?["status"] as? String == "succeeded")
+            #expect(try await setup.balance() == 6_000_000)
+            #expect(try await setup.fake.requests().allSatisfy { $0.problems.isEmpty })
+            #expect(try await setup.deps.ledger.inconsistentAccounts().isEmpty)
         }
     }
 }

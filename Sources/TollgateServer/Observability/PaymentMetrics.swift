@@ -27,7 +27,7 @@ public struct PaymentMetrics: Sendable {
         registry.makeDurationHistogram(
             descriptor: .init(
                 namespace: "tollgate", subsystem: "payments", metricName: "top_up_duration", unitName: "seconds",
-                helpText: "Time to process one top-up attempt, gateway calls included"),
+                helpText: "Time to process one top-up (checks, bookkeeping, ledger and gateway calls), after authentication"),
             labels: [("status", status.rawValue)], buckets: Self.buckets
         ).record(elapsed)
     }

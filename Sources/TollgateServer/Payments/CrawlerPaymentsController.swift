@@ -79,7 +79,11 @@ struct CrawlerPaymentsController {
         let body = try await request.decodeJSON(AttachBody.self, context: context)
         let token = try Validation.text(body.token, field: "token", required: true, max: 500)
         let method = try await payments {
-            try await methods.attach(operatorID: owner.id, email: owner.email, name: owner.name, gatewayName: body.gateway, token: token)
+            do {
+                return try await methods.attach(operatorID: owner.id, email: owner.email, name: owner.name, gatewayName: body.gateway, token: token)
+            } catch PaymentError.unknownGateway {
+                throw Problem.invalid(field: "gateway", "is not an enabled gateway; GET /v1/crawler/gateways lists them")
+            }
         }
         return try .json(method, status: .created)
     }

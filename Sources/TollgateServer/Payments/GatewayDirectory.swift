@@ -36,7 +36,7 @@ public actor GatewayDirectory {
         let settings = GatewaySettings(baseURL: config.baseURL, credentials: try await repository.credentials(gatewayID: config.id))
         let entry = Built(
             updatedAt: config.updatedAt, gateway: try adapter.init(settings: settings, transport: transport),
-            verifier: try adapter.webhookVerifier(settings: settings))
+            verifier: try adapter.webhookVerifier(settings: settings, transport: transport))
         built[config.id] = entry
         return entry
     }

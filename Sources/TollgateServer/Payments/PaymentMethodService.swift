@@ -15,7 +15,7 @@ public struct PaymentMethodService: Sendable {
             customer = existing
         } else {
             let created = try await gateway.createCustomer(
-                CreateCustomer(crawlerAccountID: operatorID, email: email, name: name),
+                CreateCustomer(ownerID: operatorID, email: email, name: name),
                 key: IdempotencyKey(ledgerKey: "customer:\(operatorID.uuidString.lowercased()):\(config.id.uuidString.lowercased())", operation: "create-customer"))
             customer = try await repository.saveCustomer(operatorID: operatorID, gatewayID: config.id, vendorCustomerID: created.id)
         }

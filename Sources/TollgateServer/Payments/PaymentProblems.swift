@@ -25,6 +25,7 @@ extension PaymentError {
         case .belowMinimum(let minimum): Problem.invalid(field: "amount.micros", "the gateway's smallest top-up is \(minimum)")
         case .aboveMaximum(let maximum): Problem.invalid(field: "amount.micros", "a top-up is at most \(maximum)")
         case .unknownTopUp: Problem.invalid(field: "top_up_id", "is not a top-up of this account")
+        case .unknownRefund: Problem.notFound("Refund")
         case .nothingToRefund:
             Problem(.unprocessableContent, "refund-exceeds-payment", title: "Refund too large",
                     detail: "No single top-up of this account has that much left to refund; refund less, or name a top_up_id.")

@@ -59,6 +59,7 @@ public enum PaymentError: Error, Equatable, CustomStringConvertible {
     case belowMinimum(Money)
     case aboveMaximum(Money)
     case unknownTopUp
+    case unknownRefund
     case nothingToRefund
 
     public var description: String {
@@ -77,6 +78,7 @@ public enum PaymentError: Error, Equatable, CustomStringConvertible {
         case .belowMinimum(let minimum): "the gateway's smallest top-up is \(minimum)"
         case .aboveMaximum(let maximum): "a top-up is at most \(maximum)"
         case .unknownTopUp: "no such top-up"
+        case .unknownRefund: "no such refund"
         case .nothingToRefund: "no single top-up of this account has that much left to refund"
         }
     }

@@ -110,7 +110,7 @@ extension PostgresPaymentRepository {
         try await database.withPlatform { connection in
             guard let refund = try await Self.firstRefund(
                 "SELECT \(unescaped: Self.refundColumns) FROM refunds r WHERE r.id = \(id) FOR UPDATE", on: connection, logger: logger)
-            else { throw PaymentError.unknownGateway("refund \(id)") }
+            else { throw PaymentError.unknownRefund }
             return try await Self.resolve(refund, resolution, on: connection, logger: logger)
         }
     }

@@ -114,7 +114,7 @@ extension PostgresPaymentRepository {
         try await database.withPlatform { connection in
             guard let topUp = try await Self.firstTopUp(
                 "SELECT \(unescaped: Self.topUpColumns) FROM top_ups WHERE id = \(id) FOR UPDATE", on: connection, logger: logger)
-            else { throw PaymentError.unknownGateway("top-up \(id)") }
+            else { throw PaymentError.unknownTopUp }
             return try await Self.resolve(topUp, resolution, on: connection, logger: logger)
         }
     }
@@ -165,7 +165,7 @@ extension PostgresPaymentRepository {
         binds.append(id)
         let query = PostgresQuery(
             unsafeSQL: "UPDATE top_ups SET updated_at = now(), \(assignments.sql) WHERE id = $\(binds.count) RETURNING \(topUpColumns)", binds: binds)
-        guard let topUp = try await firstTopUp(query, on: connection, logger: logger) else { throw PaymentError.unknownGateway("top-up \(id)") }
+        guard let topUp = try await firstTopUp(query, on: connection, logger: logger) else { throw PaymentError.unknownTopUp }
         return topUp
     }
 }

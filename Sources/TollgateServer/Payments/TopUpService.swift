@@ -20,10 +20,17 @@ public struct TopUpService: Sendable {
     public static let maximumTopUpMicros: Int64 = 1_000_000 * 1_000_000
 
     public func topUp(account: CrawlerAccount, methodID: UUID, amount: Money, requestKey: String, source: TopUp.Source) async throws -> TopUp {
+        let started = ContinuousClock.now
+        let topUp = try await start(account: account, methodID: methodID, amount: amount, requestKey: requestKey, source: source)
+        metrics.topUp(topUp.status, ContinuousClock.now - started)
+        return topUp
+    }
+
+    private func start(account: CrawlerAccount, methodID: UUID, amount: Money, requestKey: String, source: TopUp.Source) async throws -> TopUp {
         guard let method = try await repository.method(id: methodID, operatorID: account.operatorID) else { throw PaymentError.unknownPaymentMethod }
         guard method.status == "active" else { throw PaymentError.paymentMethodUnusable(method.status) }
         guard let config = try await repository.gateway(id: method.gatewayID), config.enabled else {
-            throw PaymentError.unknownGateway(method.gatewayName)
+            throw PaymentError.paymentMethodUnusable("on a disabled gateway")
         }
         guard amount.currency == account.currency else { throw PaymentError.currencyMismatch(account.currency) }
         guard amount.micros >= config.minimumTopUpMicros else {
@@ -42,11 +49,13 @@ public struct TopUpService: Sendable {
             let method = try await repository.method(id: topUp.paymentMethodID, operatorID: account.operatorID),
             let config = try await repository.gateway(id: topUp.gatewayID)
         else { return topUp }
-        return try await attempt(topUp, operatorID: account.operatorID, method: method, config: config)
+        let started = ContinuousClock.now
+        let updated = try await attempt(topUp, operatorID: account.operatorID, method: method, config: config)
+        metrics.topUp(updated.status, ContinuousClock.now - started)
+        return updated
     }
 
     private func attempt(_ topUp: TopUp, operatorID: UUID, method: PaymentMethodRecord, config: PaymentGatewayConfig) async throws -> TopUp {
-        let started = ContinuousClock.now
         let gateway = try await gateways.gateway(config)
         let resolution: TopUpResolution
         if let paymentID = topUp.vendorPaymentID {
@@ -74,7 +83,6 @@ public struct TopUpService: Sendable {
             resolved = resolution
         }
         let updated = try await repository.resolveTopUp(id: topUp.id, resolved)
-        metrics.topUp(updated.status, ContinuousClock.now - started)
         logger.info(
             "top-up attempted",
             metadata: ["top_up": "\(topUp.id)", "gateway": "\(config.name)", "status": "\(updated.status.rawValue)", "attempts": "\(updated.attempts)"])

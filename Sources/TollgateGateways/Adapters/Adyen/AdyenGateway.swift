@@ -6,7 +6,7 @@ import TollgateCore
 /// `Idempotency-Key` header (≤ 64) on every POST.
 ///
 /// Adyen has no customer object: the `shopperReference` is the customer. `createCustomer` therefore makes no call
-/// and returns a reference derived from our crawler account id (stable, so a retry yields the same customer, and free
+/// and returns a reference derived from our owner id (stable, so a retry yields the same customer, and free
 /// of PII as Adyen asks). Stored cards are listed per shopper, so a `StoredMethodRef` id is
 /// "<shopperReference>:<storedPaymentMethodId>"; that is what lets `paymentMethod(_:)` find one again.
 /// Refusals are HTTP 200 with `resultCode: "Refused"`; refunds are asynchronous (201 "received", the outcome arrives
@@ -42,7 +42,7 @@ public struct AdyenGateway: ConfigurableGateway, CustomStringConvertible, Custom
         self.transport = transport
     }
 
-    public static func webhookVerifier(settings: GatewaySettings) throws(GatewayError) -> any WebhookVerifier {
+    public static func webhookVerifier(settings: GatewaySettings, transport _: GatewayTransport) throws(GatewayError) -> any WebhookVerifier {
         let key = try settings.credential("hmac_key")
         do {
             return try AdyenWebhookVerifier(hmacKeyHex: key)
@@ -57,7 +57,7 @@ public struct AdyenGateway: ConfigurableGateway, CustomStringConvertible, Custom
     // MARK: operations
 
     public func createCustomer(_ request: CreateCustomer, key: IdempotencyKey) async throws(GatewayError) -> CustomerRef {
-        CustomerRef(id: request.crawlerAccountID.uuidString.lowercased())
+        CustomerRef(id: request.ownerID.uuidString.lowercased())
     }
 
     /// `token` is the `paymentMethod` object Adyen Web produces (JSON text: type "scheme" and the encrypted card

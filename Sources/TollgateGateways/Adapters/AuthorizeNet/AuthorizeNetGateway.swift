@@ -45,7 +45,7 @@ public struct AuthorizeNetGateway: ConfigurableGateway {
         errors = AuthorizeNetErrors(secrets: [login, transactionKey, settings.credentials["signature_key"] ?? ""])
     }
 
-    public static func webhookVerifier(settings: GatewaySettings) throws(GatewayError) -> any WebhookVerifier {
+    public static func webhookVerifier(settings: GatewaySettings, transport _: GatewayTransport) throws(GatewayError) -> any WebhookVerifier {
         let key = try settings.credential("signature_key")
         do {
             return try AuthorizeNetWebhookVerifier(signatureKey: key)
@@ -57,7 +57,7 @@ public struct AuthorizeNetGateway: ConfigurableGateway {
     // MARK: customers and payment methods
 
     public func createCustomer(_ request: CreateCustomer, key: IdempotencyKey) async throws(GatewayError) -> CustomerRef {
-        let merchantCustomerID = Self.merchantCustomerID(request.crawlerAccountID)
+        let merchantCustomerID = Self.merchantCustomerID(request.ownerID)
         let response = try await call(requests.createCustomerProfile(
             merchantCustomerID: merchantCustomerID, description: request.name, email: request.email, refID: key.refID))
         if response.isOK, let id = response.customerProfileId?.value { return CustomerRef(id: id) }
@@ -253,7 +253,7 @@ public struct AuthorizeNetGateway: ConfigurableGateway {
         }
     }
 
-    /// Our 20-character `merchantCustomerId`: base32 of the crawler account's UUID (100 bits kept).
+    /// Our 20-character `merchantCustomerId`: base32 of the owner id's UUID (100 bits kept).
     static func merchantCustomerID(_ id: UUID) -> String {
         String(Base32.encode(withUnsafeBytes(of: id.uuid) { Array($0) }).prefix(20))
     }

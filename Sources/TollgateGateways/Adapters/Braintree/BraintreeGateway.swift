@@ -47,7 +47,7 @@ public struct BraintreeGateway: ConfigurableGateway, CustomStringConvertible, Cu
         self.transport = transport
     }
 
-    public static func webhookVerifier(settings: GatewaySettings) throws(GatewayError) -> any WebhookVerifier {
+    public static func webhookVerifier(settings: GatewaySettings, transport _: GatewayTransport) throws(GatewayError) -> any WebhookVerifier {
         let publicKey = try settings.credential("public_key")
         let privateKey = try settings.credential("private_key")
         do {

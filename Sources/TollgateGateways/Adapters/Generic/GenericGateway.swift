@@ -40,7 +40,7 @@ public struct GenericGateway: ConfigurableGateway {
         self.transport = transport
     }
 
-    public static func webhookVerifier(settings: GatewaySettings) throws(GatewayError) -> any WebhookVerifier {
+    public static func webhookVerifier(settings: GatewaySettings, transport _: GatewayTransport) throws(GatewayError) -> any WebhookVerifier {
         let secret = try settings.credential("webhook_secret")
         do {
             return try StandardWebhooksVerifier(secret: secret)
@@ -54,7 +54,7 @@ public struct GenericGateway: ConfigurableGateway {
     public func createCustomer(_ request: CreateCustomer, key: IdempotencyKey) async throws(GatewayError) -> CustomerRef {
         let customer: GenericCustomer = try await post("/v1/customers", GenericCustomerRequest(
             email: request.email, name: String(request.name.prefix(200)),
-            metadata: ["tollgate_crawler_account": request.crawlerAccountID.uuidString.lowercased()]), key: key)
+            metadata: ["tollgate_crawler_account": request.ownerID.uuidString.lowercased()]), key: key)
         return CustomerRef(id: customer.id)
     }
 

@@ -36,14 +36,14 @@ public struct PayPalGateway: ConfigurableGateway, CustomStringConvertible, Custo
 
     /// PayPal's offline check (``PayPalWebhookVerifier`` with ``PayPalCertificateChecker``): the certificate each
     /// delivery names is fetched from PayPal's hosts (or the configured base URL's origin, for sandboxes and fakes),
-    /// cached, chain-validated against the system trust roots and used to verify the SHA256withRSA signature. This
-    /// entry point gets no transport, so it fetches over AsyncHTTPClient's process-wide shared client.
-    public static func webhookVerifier(settings: GatewaySettings) throws(GatewayError) -> any WebhookVerifier {
-        try webhookVerifier(settings: settings, transport: GatewayTransport(client: .shared, timeout: .seconds(10)))
+    /// cached, chain-validated against the system trust roots and used to verify the SHA256withRSA signature. The
+    /// certificates are fetched over `transport`, the server's.
+    public static func webhookVerifier(settings: GatewaySettings, transport: GatewayTransport) throws(GatewayError) -> any WebhookVerifier {
+        try webhookVerifier(settings: settings, transport: transport, trustAnchorsPEM: nil)
     }
 
-    /// The same over a given transport; `trustAnchorsPEM` replaces the system roots (tests, private CAs).
-    public static func webhookVerifier(settings: GatewaySettings, transport: GatewayTransport, trustAnchorsPEM: String? = nil)
+    /// The same with other trust anchors: `trustAnchorsPEM` replaces the system roots (tests, private CAs); nil keeps them.
+    public static func webhookVerifier(settings: GatewaySettings, transport: GatewayTransport, trustAnchorsPEM: String?)
         throws(GatewayError) -> PayPalWebhookVerifier
     {
         let checker: PayPalCertificateChecker
@@ -77,9 +77,9 @@ public struct PayPalGateway: ConfigurableGateway, CustomStringConvertible, Custo
     // MARK: customers and vault
 
     /// PayPal has no customer API: Vault v3 creates the customer when the first payment token names it. The id is
-    /// derived from our account id (stable across retries, within the vault's 22-character `[0-9a-zA-Z_-]` limit).
+    /// derived from our owner id (stable across retries, within the vault's 22-character `[0-9a-zA-Z_-]` limit).
     public func createCustomer(_ request: CreateCustomer, key: IdempotencyKey) async throws(GatewayError) -> CustomerRef {
-        let digest = SHA256.hash(data: Array(request.crawlerAccountID.uuidString.lowercased().utf8))
+        let digest = SHA256.hash(data: Array(request.ownerID.uuidString.lowercased().utf8))
         return CustomerRef(id: "TG" + Base32.encode(Array(digest.prefix(15))).prefix(20))
     }
 

@@ -32,7 +32,7 @@ public struct SquareGateway: ConfigurableGateway, CustomStringConvertible, Custo
         self.transport = transport
     }
 
-    public static func webhookVerifier(settings: GatewaySettings) throws(GatewayError) -> any WebhookVerifier {
+    public static func webhookVerifier(settings: GatewaySettings, transport _: GatewayTransport) throws(GatewayError) -> any WebhookVerifier {
         let key = try settings.credential("webhook_signature_key")
         let url = try settings.credential("webhook_notification_url")
         do {
@@ -50,10 +50,10 @@ public struct SquareGateway: ConfigurableGateway, CustomStringConvertible, Custo
     // MARK: operations
 
     public func createCustomer(_ request: CreateCustomer, key: IdempotencyKey) async throws(GatewayError) -> CustomerRef {
-        // Crawler operators are organisations, so the name goes to company_name; reference_id ties it to our account.
+        // Crawler operators are organisations, so the name goes to company_name; reference_id ties it to our owner id.
         let body = SquareCreateCustomerRequest(
             idempotencyKey: key.raw, companyName: request.name, emailAddress: request.email,
-            referenceId: request.crawlerAccountID.uuidString.lowercased())
+            referenceId: request.ownerID.uuidString.lowercased())
         let envelope = try await send(.POST, "/v2/customers", body: try SquareJSON.encode(body))
         guard let customer = envelope.customer else { throw Self.unreadable }
         return CustomerRef(id: customer.id)

@@ -34,7 +34,7 @@ public struct StripeGateway: ConfigurableGateway {
         self.transport = transport
     }
 
-    public static func webhookVerifier(settings: GatewaySettings) throws(GatewayError) -> any WebhookVerifier {
+    public static func webhookVerifier(settings: GatewaySettings, transport _: GatewayTransport) throws(GatewayError) -> any WebhookVerifier {
         let secret = try settings.credential("webhook_secret")
         do {
             return try StripeWebhookVerifier(secret: secret)
@@ -49,7 +49,7 @@ public struct StripeGateway: ConfigurableGateway {
         let customer: StripeCustomer = try await post("/v1/customers", [
             .init("email", .string(request.email)),
             .init("name", .string(request.name)),
-            .init("metadata", .object([.init("tollgate_crawler_account", .string(request.crawlerAccountID.uuidString.lowercased()))])),
+            .init("metadata", .object([.init("tollgate_crawler_account", .string(request.ownerID.uuidString.lowercased()))])),
         ], key: key)
         return CustomerRef(id: customer.id)
     }
