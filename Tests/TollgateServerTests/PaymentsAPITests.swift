@@ -441,4 +441,37 @@ final class CapturedLogs: @unchecked Sendable {
             #expect(try await setup.deps.ledger.inconsistentAccounts().isEmpty)
         }
     }
+
+    @Test func autoTopUpRefillsBelowTheThresholdAndPausesOnADecline() async throws {
+        try await withStripe { setup in
+            let method = try await setup.attach("pm_card_visa")
+            let path = "/v1/crawler/accounts/\(setup.accountID)/auto-top-up"
+            #expect(try await setup.client.json(.get, path, headers: setup.crawlerAuth).0.status == .notFound)
+            let (bad, _) = try await setup.client.json(
+                .put, path, headers: setup.crawlerAuth,
+                body: #"{"payment_method_id":"\#(method)","threshold":{"micros":5000000,"currency":"EUR"},"amount":{"micros":10000000,"currency":"USD"}}"#)
+            #expect(bad.status == .unprocessableContent)
+            let settings = #"{"payment_method_id":"\#(method)","threshold":{"micros":5000000,"currency":"USD"},"amount":{"micros":10000000,"currency":"USD"}}"#
+            #expect(try await setup.client.json(.put, path, headers: setup.crawlerAuth, body: settings).0.status == .ok)
+            try await setup.deps.paymentsWorker.runOnce()
+            #expect(try await setup.balance() == 10_000_000)
+            try await setup.deps.paymentsWorker.runOnce()
+            #expect(try await setup.balance() == 10_000_000)
+            let (_, list) = try await setup.client.json(.get, "/v1/crawler/accounts/\(setup.accountID)/top-ups", headers: setup.crawlerAuth)
+            #expect((list["items"] as? [[String: Any]])?.map { $0["source"] as? String } == ["auto"])
+
+            // Spend below the threshold with a declining card: one attempt, then paused until the settings change.
+            _ = try await setup.client.json(
+                .post, "/v1/crawler/accounts/\(setup.accountID)/refunds", headers: setup.keyed("spend"), body: #"{"amount":{"micros":8000000,"currency":"USD"}}"#)
+            let declining = try await setup.attach("pm_card_chargeDeclined")
+            let declined = #"{"payment_method_id":"\#(declining)","threshold":{"micros":5000000,"currency":"USD"},"amount":{"micros":10000000,"currency":"USD"}}"#
+            #expect(try await setup.client.json(.put, path, headers: setup.crawlerAuth, body: declined).0.status == .ok)
+            try await setup.deps.paymentsWorker.runOnce()
+            try await setup.deps.paymentsWorker.runOnce()
+            #expect(try await setup.balance() == 2_000_000)
+            let (_, paused) = try await setup.client.json(.get, path, headers: setup.crawlerAuth)
+            #expect((paused["last_failure"] as? String)?.contains("declined") == true, "\(paused)")
+            #expect(try await setup.intents().filter { $0["status"] as? String != "succeeded" }.count == 1)
+        }
+    }
 }
