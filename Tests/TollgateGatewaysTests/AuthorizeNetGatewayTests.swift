@@ -139,7 +139,7 @@ import TollgateCore
             // Our own checks come before the wire: sub-cent amounts and bad references never reach Authorize.Net.
             #expect(await Self.failure { try await h.charge(customer, method, micros: 1_005_000) } != nil)
             #expect(await Self.failure { try await h.charge(customer, method, micros: 1_000_000, reference: "top-up 1") }
-                == .invalidRequest(code: nil, message: "the reference must be 1 to 20 characters of A-Z and 0-9", field: "reference"))
+                == .invalidRequest(code: "reference", message: "a reference is 1–20 characters of A–Z and 0–9", field: "reference"))
             #expect(try await h.transactions().count == 1)
         }
     }

@@ -97,7 +97,7 @@ final class CapturedLogs: @unchecked Sendable {
         let logger = Logger(label: "payments-test") { _ in CapturedLogs.Handler(logs: logs) }
         try await TestEnvironment.withDatabase { url in
             var configuration = TestEnvironment.configuration(databaseURL: url)
-            configuration.gatewayTimeout = .seconds(3)
+            configuration.gatewayTimeout = .seconds(10)
             let deps = try await AppDependencies(
                 configuration: configuration, postgres: try DatabaseURL(url).configuration, registry: PrometheusCollectorRegistry(), logger: logger)
             let app = try await buildApplication(deps, logger: logger)

@@ -17,8 +17,16 @@ import Testing
             let (site, _) = try await client.json(
                 .post, "/v1/sites", headers: owner.sessionHeaders, body: #"{"name":"Blog","hostnames":["rls.example.com"]}"#)
             #expect(site.status == .created)
+            let (token, tokenBody) = try await client.json(.post, "/v1/agents/enrollment-tokens", headers: owner.sessionHeaders, body: #"{"label":"rls"}"#)
+            #expect(token.status == .created)
+            let (enrolled, _) = try await client.json(
+                .post, "/v1/agent/enroll", body: #"{"token":"\#(tokenBody["token"] as! String)","name":"rls","version":"1.0.0"}"#)
+            #expect(enrolled.status == .created)
             try await TestEnvironment.admin(url) { connection in
-                for table in ["tenants", "users", "memberships", "sessions", "api_keys", "audit_events", "audit_heads", "invites", "sites", "site_hostnames"] {
+                for table in [
+                    "tenants", "users", "memberships", "sessions", "api_keys", "audit_events", "audit_heads", "invites", "sites", "site_hostnames",
+                    "agent_enrollment_tokens", "agents",
+                ] {
                     let count = try await connection.query("SELECT count(*)::int8 FROM \(unescaped: table)", logger: TestEnvironment.logger)
                         .decode(Int.self).first { _ in true }
                     #expect(count == 0, "\(table) leaked \(count ?? -1) rows without a tenant setting")
@@ -46,13 +54,22 @@ import Testing
             let (_, invite) = try await client.json(.post, "/v1/invites", headers: bob.sessionHeaders, body: #"{"email":"x@example.com","role":"viewer"}"#)
             let (_, site) = try await client.json(
                 .post, "/v1/sites", headers: bob.sessionHeaders, body: #"{"name":"Bob's blog","hostnames":["blog.bob.example"]}"#)
-            let ids = ["user_id": bob.userID, "id": bobKey.id, "invite": invite["id"] as! String, "site": site["id"] as! String]
+            let (_, token) = try await client.json(.post, "/v1/agents/enrollment-tokens", headers: bob.sessionHeaders, body: #"{"label":"bob"}"#)
+            let (_, spare) = try await client.json(.post, "/v1/agents/enrollment-tokens", headers: bob.sessionHeaders, body: #"{"label":"spare"}"#)
+            let (_, agent) = try await client.json(
+                .post, "/v1/agent/enroll", body: #"{"token":"\#(token["token"] as! String)","name":"bob-edge","version":"1.0.0"}"#)
+            let ids = [
+                "user_id": bob.userID, "id": bobKey.id, "invite": invite["id"] as! String, "site": site["id"] as! String,
+                "agent": agent["agent_id"] as! String, "enrollment_token": spare["id"] as! String,
+            ]
 
             var checked = 0
             for operation in OpenAPIDocument.operations where operation.path.contains("{") && operation.auth == .tenant {
                 let candidates =
                     if operation.path.contains("invites") { [ids["invite"]!] }
                     else if operation.path.hasPrefix("/v1/sites/") { [ids["site"]!] }
+                    else if operation.path.hasPrefix("/v1/agents/enrollment-tokens/") { [ids["enrollment_token"]!] }
+                    else if operation.path.hasPrefix("/v1/agents/") { [ids["agent"]!] }
                     else { [ids["user_id"]!, ids["id"]!] }
                 for id in candidates {
                     let path = operation.path.replacingOccurrences(of: #"\{[a-z_]+\}"#, with: id, options: .regularExpression)
@@ -74,6 +91,9 @@ import Testing
             #expect(try await client.json(.get, "/v1/members/\(bob.userID)", headers: bearer(bobKey.secret)).0.status == .ok)
             let (_, bobSite) = try await client.json(.get, "/v1/sites/\(ids["site"]!)", headers: bearer(bobKey.secret))
             #expect(bobSite["name"] as? String == "Bob's blog" && bobSite["version"] as? Int == 1 && bobSite["status"] as? String == "active")
+            #expect(try await client.json(.get, "/v1/agents/\(ids["agent"]!)", headers: bearer(bobKey.secret)).1["status"] as? String == "active")
+            let (_, bobTokens) = try await client.json(.get, "/v1/agents/enrollment-tokens", headers: bearer(bobKey.secret))
+            #expect((bobTokens["items"] as? [[String: Any]])?.first { $0["id"] as? String == ids["enrollment_token"] }?["status"] as? String == "pending")
         }
     }
 

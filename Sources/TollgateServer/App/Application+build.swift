@@ -43,6 +43,8 @@ public struct AppDependencies: Sendable {
     public let refunds: RefundService
     let paymentMethods: PaymentMethodService
     public let paymentsWorker: PaymentsWorker
+    let agents: any AgentRepository
+    let agentService: AgentService
 
     public init(configuration: ServerConfiguration, postgres: PostgresClient.Configuration, registry: PrometheusCollectorRegistry, logger: Logger) async throws {
         var postgres = postgres
@@ -101,6 +103,8 @@ public struct AppDependencies: Sendable {
         paymentsWorker = PaymentsWorker(
             repository: payments, topUps: topUps, refunds: refunds, operators: crawlerOperators, interval: configuration.paymentsInterval,
             logger: logger)
+        agents = PostgresAgentRepository(database: database)
+        agentService = AgentService(agents: agents, tokens: tokens)
     }
 }
 
@@ -178,6 +182,9 @@ func buildRouter(_ dependencies: AppDependencies) async throws -> Router<AppRequ
     WebhooksController(repository: dependencies.payments, gateways: dependencies.gatewayDirectory, logger: dependencies.database.logger)
         .addRoutes(to: router.group("v1"))
 
+    AgentController(service: dependencies.agentService, auth: AgentAuth(agents: dependencies.agents, tokens: dependencies.tokens))
+        .addRoutes(to: router.group("v1"))
+
     OperatorCrawlersController(
         operators: dependencies.crawlerOperatorService, registry: dependencies.crawlerRegistry, crawlers: dependencies.crawlers
     ).addRoutes(to: router.group("v1"))
@@ -191,6 +198,7 @@ func buildRouter(_ dependencies: AppDependencies) async throws -> Router<AppRequ
     SitesController(service: dependencies.siteService, sites: dependencies.sites).addRoutes(to: api)
     CrawlerRegistryController(crawlers: dependencies.crawlers).addRoutes(to: api)
     payouts.addTenantRoutes(to: api)
+    AgentsController(service: dependencies.agentService, agents: dependencies.agents).addRoutes(to: api)
 
     Dashboard(dependencies: dependencies, pages: try await PageRenderer(directory: configuration.resources.web + "/templates"))
         .addRoutes(to: router)

@@ -1,7 +1,7 @@
 import Crypto
 import TollgateCore
 
-/// Secrets we hand out (session cookies, API keys, invite and operator tokens) are stored only as
+/// Secrets we hand out (session cookies, API keys, invite, operator and edge-agent tokens) are stored only as
 /// HMAC-SHA256 under the server's secret key: a database dump alone cannot be replayed.
 public struct TokenHasher: Sendable {
     private let key: SymmetricKey
@@ -19,6 +19,9 @@ enum Tokens {
     static func invite() -> String { "tgi_" + SecureRandom.base62String(length: 43) }
     static func operatorSession() -> String { "tgo_" + SecureRandom.base62String(length: 43) }
     static func crawlerOperator() -> String { "tgp_" + SecureRandom.base62String(length: 43) }
+    /// A one-time edge-agent enrollment token (`tge_`), exchanged once for an agent credential (`tga_`).
+    static func agentEnrollment() -> String { "tge_" + SecureRandom.base62String(length: 43) }
+    static func agentCredential() -> String { "tga_" + SecureRandom.base62String(length: 43) }
     static func csrf() -> String { SecureRandom.base62String(length: 32) }
 
     /// What `csrf()` produces; anything else in a cookie is replaced rather than trusted.

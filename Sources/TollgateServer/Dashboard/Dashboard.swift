@@ -30,6 +30,9 @@ struct Dashboard {
         AuditPage(audit: dependencies.audit, pages: pages).addRoutes(to: member)
         AccountPage(accounts: accounts, pages: pages).addRoutes(to: member)
         SitesPage(service: dependencies.siteService, sites: dependencies.sites, pages: pages).addRoutes(to: member)
+        AgentsPage(
+            service: dependencies.agentService, agents: dependencies.agents, publicURL: dependencies.configuration.publicURL, pages: pages
+        ).addRoutes(to: member)
         EarningsPage(ledger: dependencies.ledger, payments: dependencies.payments, pages: pages).addRoutes(to: member)
     }
 }

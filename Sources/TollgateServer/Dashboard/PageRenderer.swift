@@ -18,7 +18,7 @@ struct PageRenderer: Sendable {
     }
 
     /// Every template a handler renders, checked at start-up so a broken install fails fast instead of per request.
-    static let pages = ["layout", "signup", "login", "invite", "overview", "team", "api-keys", "audit", "account", "sites", "site", "earnings", "error"]
+    static let pages = ["layout", "signup", "login", "invite", "overview", "team", "api-keys", "audit", "account", "sites", "site", "earnings", "agents", "error"]
 
     func render(_ template: String, _ view: PageView, status: HTTPResponse.Status = .ok) -> Response {
         // Templates are verified at start-up, so a nil here is a programming error worth surfacing plainly.

@@ -45,6 +45,7 @@ struct PageView {
         let links: [(String, String, Permission?)] = [
             ("Overview", "/app", nil),
             ("Sites", "/app/sites", .sitesRead),
+            ("Agents", "/app/agents", .sitesRead),
             ("Earnings", "/app/earnings", .billingRead),
             ("Team", "/app/team", .membersRead),
             ("API keys", "/app/api-keys", .apiKeysRead),
@@ -79,6 +80,8 @@ struct PageView {
         "pricing-saved": "Prices saved; the new version takes effect for every quote from now on.",
         "pricing-removed": "Pay-per-crawl is off for this site; crawlers are no longer charged.",
         "site-archived": "The site was archived and its host names freed.",
+        "enrollment-token-revoked": "The enrollment token was revoked; no agent can enroll with it.",
+        "agent-revoked": "The agent was revoked; its credential is refused from now on.",
     ]
 
     /// Copies a failed form's field errors (by field name) and its overall message into the view.

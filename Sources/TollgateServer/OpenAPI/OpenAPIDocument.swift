@@ -16,13 +16,14 @@ enum OpenAPIDocument {
             "openapi": "3.1.0",
             "info": [
                 "title": "Tollgate control plane API", "version": "1",
-                "description": "Tenants, people, API keys, the audit log, sites with their pay-per-crawl prices and earnings; crawler operators, their accounts, crawlers and keys, crawl tokens and receipts; payment gateways, payment methods, top-ups, refunds, webhooks and payouts; the platform operator. Errors are RFC 9457 problem+json.",
+                "description": "Tenants, people, API keys, the audit log, sites with their pay-per-crawl prices and earnings; crawler operators, their accounts, crawlers and keys, crawl tokens and receipts; payment gateways, payment methods, top-ups, refunds, webhooks and payouts; edge-agent enrollment and credentials; the platform operator. Errors are RFC 9457 problem+json.",
             ],
             "servers": [["url": serverURL]],
             "paths": paths,
             "components": [
                 "schemas": Schemas.all.merging(Schemas.sites) { current, _ in current }.merging(Schemas.ledger) { current, _ in current }
-                    .merging(Schemas.crawlerRegistry) { current, _ in current }.merging(Schemas.payments) { current, _ in current },
+                    .merging(Schemas.crawlerRegistry) { current, _ in current }.merging(Schemas.payments) { current, _ in current }
+                    .merging(Schemas.fleet) { current, _ in current },
                 "securitySchemes": securitySchemes,
             ],
         ]
@@ -33,10 +34,11 @@ enum OpenAPIDocument {
         "session": ["type": "apiKey", "in": "cookie", "name": "tollgate_session", "description": "Browser session; writes also need X-CSRF-Token"],
         "operatorToken": ["type": "http", "scheme": "bearer", "description": "A platform-operator token (tgo_…)"],
         "crawlerToken": ["type": "http", "scheme": "bearer", "description": "A crawler-operator token (tgp_…)"],
+        "agentToken": ["type": "http", "scheme": "bearer", "description": "An edge-agent credential (tga_…) from POST /v1/agent/enroll"],
     ] }
 
     enum Auth: Equatable {
-        case none, tenant, optionalTenant, platformOperator, crawlerOperator
+        case none, tenant, optionalTenant, platformOperator, crawlerOperator, agent
     }
 
     struct Operation {
@@ -72,6 +74,7 @@ enum OpenAPIDocument {
             case .optionalTenant: operation["security"] = [[String: Any](), ["apiKey": [String]()], ["session": [String]()]]
             case .platformOperator: operation["security"] = [["operatorToken": [String]()]]
             case .crawlerOperator: operation["security"] = [["crawlerToken": [String]()]]
+            case .agent: operation["security"] = [["agentToken": [String]()]]
             }
             if !parameters.isEmpty { operation["parameters"] = parameters }
             if let body {
@@ -136,5 +139,5 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/v1/operator/tenants/{id}", id: "operatorGetTenant", summary: "One tenant.", tag: "operator", auth: .platformOperator, parameters: [pathID("id")], success: (200, "TenantRecord")),
         Operation(method: "post", path: "/v1/operator/tenants/{id}/suspend", id: "operatorSuspendTenant", summary: "Suspend a tenant: its sessions and keys stop working.", tag: "operator", auth: .platformOperator, parameters: [pathID("id")], body: "SuspendRequest", success: (200, "TenantRecord")),
         Operation(method: "post", path: "/v1/operator/tenants/{id}/reactivate", id: "operatorReactivateTenant", summary: "Lift a suspension.", tag: "operator", auth: .platformOperator, parameters: [pathID("id")], success: (200, "TenantRecord")),
-    ] + siteOperations + ledgerOperations + crawlerRegistryOperations + paymentOperations }
+    ] + siteOperations + ledgerOperations + crawlerRegistryOperations + paymentOperations + fleetOperations }
 }

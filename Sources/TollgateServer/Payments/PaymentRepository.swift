@@ -29,7 +29,7 @@ public struct NewTopUp: Sendable {
 /// How a vendor call (or a webhook) settled a top-up. Only `pending` ever leads elsewhere, except that money the vendor
 /// says it received is always credited.
 public enum TopUpResolution: Sendable, Hashable {
-    case succeeded(paymentID: String)
+    case succeeded(paymentID: String?)
     case pending(paymentID: String?)
     case declined(code: String?, message: String)
     case failed(String)
@@ -38,7 +38,7 @@ public enum TopUpResolution: Sendable, Hashable {
 }
 
 public enum RefundResolution: Sendable, Hashable {
-    case succeeded(refundID: String)
+    case succeeded(refundID: String?)
     case pending(refundID: String?)
     case failed(String)
     case retry(at: Date, why: String)

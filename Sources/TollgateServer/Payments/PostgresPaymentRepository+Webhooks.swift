@@ -40,7 +40,7 @@ extension PostgresPaymentRepository {
                 if let amount = event.amount, amount != topUp.amount {
                     logger.error("gateway reports a different amount for a top-up", metadata: ["top_up": "\(topUp.id)", "reported": "\(amount)"])
                 }
-                let updated = try await resolve(topUp, .succeeded(paymentID: event.payment?.id ?? topUp.vendorPaymentID ?? ""), on: connection, logger: logger)
+                let updated = try await resolve(topUp, .succeeded(paymentID: event.payment?.id), on: connection, logger: logger)
                 return "top-up \(updated.id) \(updated.status.rawValue)"
             }
             guard case .paymentFailed(let decline) = event.kind else { return "ignored" }
@@ -60,7 +60,7 @@ extension PostgresPaymentRepository {
             if case .refundFailed(let why) = event.kind {
                 resolution = .failed(why)
             } else {
-                resolution = .succeeded(refundID: event.refundID ?? refund.vendorRefundID ?? "")
+                resolution = .succeeded(refundID: event.refundID)
             }
             let updated = try await resolve(refund, resolution, on: connection, logger: logger)
             return "refund \(updated.id) \(updated.status.rawValue)"

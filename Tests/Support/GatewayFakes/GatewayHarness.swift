@@ -20,7 +20,7 @@ public struct GatewayHarness<Gateway: ConfigurableGateway>: Sendable {
     /// Starts `python -m gateway_fakes VENDOR` with `options`, configures the adapter with `credentials` against it
     /// (over a transport with `timeout`), runs `body`, and always cleans up.
     public static func run(
-        vendor: String, options: [String: String], credentials: [String: String], timeout: TimeAmount = .seconds(2),
+        vendor: String, options: [String: String], credentials: [String: String], timeout: TimeAmount = .seconds(10),
         _ body: (GatewayHarness) async throws -> Void
     ) async throws {
         let fake = try await FakeVendorServer.start(vendor, options: options)

@@ -6,7 +6,7 @@ import signal
 import sys
 import threading
 
-from . import server
+from . import server, spec
 
 VENDORS = ("stripe", "paypal", "braintree", "square", "adyen", "authorize_net", "generic")
 
@@ -33,4 +33,8 @@ threading.Thread(target=stop_with_parent, daemon=True).start()
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 module = importlib.import_module("gateway_fakes." + args.vendor)
+# Parse the vendor's spec before saying READY, so the first request is not slowed by it (Stripe's takes seconds).
+for document in [getattr(module, "SPEC", None), getattr(module, "CONTRACT", None), *getattr(module, "SPECS", {}).values()]:
+    if document:
+        spec.load(document)
 server.serve(module.Vendor, args.host, args.port, options)

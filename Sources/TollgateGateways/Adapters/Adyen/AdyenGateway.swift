@@ -92,6 +92,7 @@ public struct AdyenGateway: ConfigurableGateway, CustomStringConvertible, Custom
     }
 
     public func charge(_ request: ChargeRequest, key: IdempotencyKey) async throws(GatewayError) -> PaymentOutcome {
+        try GatewayReference.check(request.reference)
         let (shopperReference, storedID) = try Self.split(request.method)
         guard shopperReference == request.customer.id else {
             throw .invalidRequest(code: nil, message: "the stored card belongs to another shopper", field: "method")
@@ -129,6 +130,7 @@ public struct AdyenGateway: ConfigurableGateway, CustomStringConvertible, Custom
     }
 
     public func refund(_ request: RefundRequest, key: IdempotencyKey) async throws(GatewayError) -> RefundOutcome {
+        try GatewayReference.check(request.reference)
         let amount = AdyenAmount(currency: request.amount.currency.code, value: try WireAmount.minorUnits(request.amount))
         let body = AdyenRefundRequest(amount: amount, merchantAccount: merchantAccount, reference: request.reference)
         let path = "/payments/\(try Self.pathSegment(request.payment.id))/refunds"

@@ -102,7 +102,7 @@ public struct AuthorizeNetGateway: ConfigurableGateway {
 
     public func charge(_ request: ChargeRequest, key: IdempotencyKey) async throws(GatewayError) -> PaymentOutcome {
         let amount = try Self.positiveAmount(request.amount)
-        try Self.checkReference(request.reference)
+        try GatewayReference.check(request.reference)
         let (customerID, methodID) = try Self.split(request.method, customer: request.customer)
         let response = try await call(requests.charge(
             amount: amount, currency: request.amount.currency.code, customerProfileID: customerID, paymentProfileID: methodID,
@@ -141,7 +141,7 @@ public struct AuthorizeNetGateway: ConfigurableGateway {
 
     public func refund(_ request: RefundRequest, key: IdempotencyKey) async throws(GatewayError) -> RefundOutcome {
         let amount = try Self.positiveAmount(request.amount)
-        try Self.checkReference(request.reference)
+        try GatewayReference.check(request.reference)
         guard request.amount.currency == accountCurrency else {
             throw .invalidRequest(code: nil, message: "the account's payments are in \(accountCurrency.code)", field: "amount")
         }
@@ -268,13 +268,6 @@ public struct AuthorizeNetGateway: ConfigurableGateway {
     static func positiveAmount(_ money: Money) throws(GatewayError) -> String {
         guard money.micros > 0 else { throw .invalidAmount("Authorize.Net amounts must be positive") }
         return try WireAmount.decimalString(money)
-    }
-
-    /// The reference becomes the invoice number (≤ 20 characters), which is what finds a payment after a lost answer.
-    static func checkReference(_ reference: String) throws(GatewayError) {
-        guard (1...20).contains(reference.utf8.count),
-            reference.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
-        else { throw .invalidRequest(code: nil, message: "the reference must be 1 to 20 characters of A-Z and 0-9", field: "reference") }
     }
 
     /// "2030-12" (unmasked) → year and month; "XXXX" (masked) → nil.

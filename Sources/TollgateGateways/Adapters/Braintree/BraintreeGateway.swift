@@ -112,6 +112,7 @@ public struct BraintreeGateway: ConfigurableGateway, CustomStringConvertible, Cu
     // MARK: payments
 
     public func charge(_ request: ChargeRequest, key: IdempotencyKey) async throws(GatewayError) -> PaymentOutcome {
+        try GatewayReference.check(request.reference)
         let account = try merchantAccount(for: request.amount.currency)
         let input = BraintreeGraphQL.ChargePaymentMethodInput(
             paymentMethodId: request.method.id,
@@ -136,6 +137,7 @@ public struct BraintreeGateway: ConfigurableGateway, CustomStringConvertible, Cu
 
     /// Braintree refunds only settled (or settling) transactions; earlier ones answer legacy code 91506.
     public func refund(_ request: RefundRequest, key: IdempotencyKey) async throws(GatewayError) -> RefundOutcome {
+        try GatewayReference.check(request.reference)
         let input = BraintreeGraphQL.RefundTransactionInput(
             transactionId: request.payment.id,
             refund: .init(

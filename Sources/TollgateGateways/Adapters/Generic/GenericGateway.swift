@@ -72,7 +72,7 @@ public struct GenericGateway: ConfigurableGateway {
     /// Sends `request.reference`, which the backend echoes in the Charge and in its `charge.*` events so a payment
     /// whose answer was lost can still be matched. A Charge echoing a different reference is not ours.
     public func charge(_ request: ChargeRequest, key: IdempotencyKey) async throws(GatewayError) -> PaymentOutcome {
-        try Self.checkReference(request.reference)
+        try GatewayReference.check(request.reference)
         let amount = try GenericMoney(request.amount)
         guard amount.amountMinor > 0 else { throw .invalidAmount("a charge must be positive") }
         let charge: GenericCharge = try await post("/v1/charges", GenericChargeRequest(
@@ -83,7 +83,7 @@ public struct GenericGateway: ConfigurableGateway {
     }
 
     public func refund(_ request: RefundRequest, key: IdempotencyKey) async throws(GatewayError) -> RefundOutcome {
-        try Self.checkReference(request.reference)
+        try GatewayReference.check(request.reference)
         let amount = try GenericMoney(request.amount)
         guard amount.amountMinor > 0 else { throw .invalidAmount("a refund must be positive") }
         let refund: GenericRefund = try await post(
@@ -140,12 +140,6 @@ public struct GenericGateway: ConfigurableGateway {
         } catch {
             throw .invalidRequest(code: "unexpected_response", message: "the backend's answer could not be read as \(T.self)", field: nil)
         }
-    }
-
-    static func checkReference(_ reference: String) throws(GatewayError) {
-        guard (1...20).contains(reference.utf8.count),
-            reference.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
-        else { throw .invalidRequest(code: "reference", message: "a reference is 1–20 characters of A–Z and 0–9", field: "reference") }
     }
 
     /// The contract requires the backend to echo our reference unchanged; one that answers with another reference

@@ -127,6 +127,7 @@ public struct PayPalGateway: ConfigurableGateway, CustomStringConvertible, Custo
     // MARK: payments
 
     public func charge(_ request: ChargeRequest, key: IdempotencyKey) async throws(GatewayError) -> PaymentOutcome {
+        try GatewayReference.check(request.reference)
         let amount = try PayPalMoney(request.amount)
         // The order must name the vaulted instrument's kind (card / paypal / venmo); the token says which.
         let token = try await paymentToken(request.method)
@@ -158,6 +159,7 @@ public struct PayPalGateway: ConfigurableGateway, CustomStringConvertible, Custo
     }
 
     public func refund(_ request: RefundRequest, key: IdempotencyKey) async throws(GatewayError) -> RefundOutcome {
+        try GatewayReference.check(request.reference)
         let note = request.reason.isEmpty ? nil : String(request.reason.prefix(255))
         let body = PayPalRefundRequest(amount: try PayPalMoney(request.amount), custom_id: request.reference, note_to_payer: note)
         let response = try await send(

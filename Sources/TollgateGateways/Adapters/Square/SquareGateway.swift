@@ -74,6 +74,7 @@ public struct SquareGateway: ConfigurableGateway, CustomStringConvertible, Custo
     }
 
     public func charge(_ request: ChargeRequest, key: IdempotencyKey) async throws(GatewayError) -> PaymentOutcome {
+        try GatewayReference.check(request.reference)
         let body = SquareCreatePaymentRequest(
             idempotencyKey: key.raw, sourceId: request.method.id,
             amountMoney: SquareMoney(amount: try WireAmount.minorUnits(request.amount), currency: request.amount.currency.code),
@@ -87,6 +88,7 @@ public struct SquareGateway: ConfigurableGateway, CustomStringConvertible, Custo
     }
 
     public func refund(_ request: RefundRequest, key: IdempotencyKey) async throws(GatewayError) -> RefundOutcome {
+        try GatewayReference.check(request.reference)
         // RefundPayment has no reference field: the reason ends with "[REFERENCE]" so refund webhooks can be matched.
         let reason = String("\(request.reason) [\(request.reference)]".suffix(192))
         let body = SquareRefundPaymentRequest(

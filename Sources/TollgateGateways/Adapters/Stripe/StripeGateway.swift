@@ -66,7 +66,7 @@ public struct StripeGateway: ConfigurableGateway {
     }
 
     public func charge(_ request: ChargeRequest, key: IdempotencyKey) async throws(GatewayError) -> PaymentOutcome {
-        try Self.checkReference(request.reference)
+        try GatewayReference.check(request.reference)
         let minor = try WireAmount.minorUnits(request.amount)
         guard minor > 0 else { throw .invalidAmount("a charge must be positive") }
         let intent: StripePaymentIntent = try await post("/v1/payment_intents", [
@@ -84,7 +84,7 @@ public struct StripeGateway: ConfigurableGateway {
     }
 
     public func refund(_ request: RefundRequest, key: IdempotencyKey) async throws(GatewayError) -> RefundOutcome {
-        try Self.checkReference(request.reference)
+        try GatewayReference.check(request.reference)
         let minor = try WireAmount.minorUnits(request.amount)
         guard minor > 0 else { throw .invalidAmount("a refund must be positive") }
         // Stripe's `reason` is an enum; our free-text reason travels as metadata (values ≤ 500 characters).
@@ -157,12 +157,6 @@ public struct StripeGateway: ConfigurableGateway {
             // The call did take effect; a retry with the same key replays this answer, so this is not transient.
             throw .invalidRequest(code: "unexpected_response", message: "Stripe's answer could not be read as \(T.self)", field: nil)
         }
-    }
-
-    static func checkReference(_ reference: String) throws(GatewayError) {
-        guard (1...20).contains(reference.utf8.count),
-            reference.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
-        else { throw .invalidRequest(code: "reference", message: "a reference is 1–20 characters of A–Z and 0–9", field: "reference") }
     }
 
     /// Vendor ids come from outside; escape them so one can never change the path.
