@@ -52,9 +52,6 @@ extension Schemas {
                 "reference": string(), "note": string(), "ledger_transaction_id": uuid, "created_at": time,
             ],
             required: ["id", "tenant_id", "period_start", "period_end", "amount", "method", "reference", "note", "ledger_transaction_id", "created_at"])
-        func list(_ item: [String: Any]) -> [String: Any] {
-            object(["items": array(item), "next_cursor": ["type": "null"]], required: ["items", "next_cursor"])
-        }
         return [
             "GatewayRequest": object(
                 ["name": name, "kind": string(["enum": kinds]), "base_url": url, "credentials": credentials, "minimum_top_up_micros": minimum],
@@ -62,27 +59,28 @@ extension Schemas {
             "GatewayUpdate": object(
                 ["base_url": url, "credentials": credentials, "minimum_top_up_micros": minimum, "enabled": ["type": "boolean"]], required: []),
             "Gateway": gateway,
-            "GatewayList": list(gateway),
-            "OfferedGatewayList": list(object(
-                ["name": name, "kind": string(), "minimum_top_up_micros": minimum], required: ["name", "kind", "minimum_top_up_micros"])),
+            "GatewayList": page("Gateway"),
+            "OfferedGateway": object(
+                ["name": name, "kind": string(), "minimum_top_up_micros": minimum], required: ["name", "kind", "minimum_top_up_micros"]),
+            "OfferedGatewayList": page("OfferedGateway"),
             "PaymentMethodRequest": object(["gateway": name, "token": text(max: 500)], required: ["gateway", "token"]),
             "PaymentMethod": method,
-            "PaymentMethodList": list(method),
+            "PaymentMethodList": page("PaymentMethod"),
             "TopUpRequest": object(["payment_method_id": uuid, "amount": positiveMoney], required: ["payment_method_id", "amount"]),
             "TopUp": topUp,
-            "TopUpList": list(topUp),
+            "TopUpList": page("TopUp"),
             "AutoTopUpRequest": object(
                 ["payment_method_id": uuid, "threshold": money, "amount": positiveMoney, "enabled": ["type": "boolean"]],
                 required: ["payment_method_id", "threshold", "amount"]),
             "AutoTopUp": autoTopUp,
             "RefundRequest": object(["amount": positiveMoney, "top_up_id": uuid, "reason": text(max: 500)], required: ["amount"]),
             "Refund": refund,
-            "RefundList": list(refund),
+            "RefundList": page("Refund"),
             "PayoutRequest": object(
                 ["tenant_id": uuid, "amount": positiveMoney, "period_start": day, "period_end": day, "reference": text(max: 200), "note": string(["maxLength": 500])],
                 required: ["tenant_id", "amount", "period_start", "period_end", "reference"]),
             "Payout": payout,
-            "PayoutList": list(payout),
+            "PayoutList": page("Payout"),
             "WebhookReceipt": object(["received": ["type": "integer"], "outcomes": array(string())], required: ["received", "outcomes"]),
         ]
     }

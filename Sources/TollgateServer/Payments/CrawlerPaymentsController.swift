@@ -66,12 +66,12 @@ struct CrawlerPaymentsController {
         let offered = try await repository.gateways().filter(\.enabled).map {
             OfferedGateway(name: $0.name, kind: $0.kind.rawValue, minimumTopUpMicros: $0.minimumTopUpMicros)
         }
-        return try .json(ListResponse(items: offered))
+        return try .json(Page(items: offered, nextCursor: nil))
     }
 
     func listMethods(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (owner, _) = try await service.require(request)
-        return try .json(ListResponse(items: try await repository.methods(operatorID: owner.id)))
+        return try .json(Page(items: try await repository.methods(operatorID: owner.id), nextCursor: nil))
     }
 
     func attach(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -103,7 +103,7 @@ struct CrawlerPaymentsController {
 
     func listTopUps(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (_, account) = try await service.ownAccount(request, context)
-        return try .json(ListResponse(items: try await repository.topUps(crawlerAccountID: account.id, limit: 200).map(TopUpResponse.init)))
+        return try .json(Page(items: try await repository.topUps(crawlerAccountID: account.id, limit: 200).map(TopUpResponse.init), nextCursor: nil))
     }
 
     /// 201 when the money arrived, 202 while the gateway has not said (it is resolved in the background), 402 problem
@@ -172,7 +172,7 @@ struct CrawlerPaymentsController {
 
     func listRefunds(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (_, account) = try await service.ownAccount(request, context)
-        return try .json(ListResponse(items: try await repository.refunds(crawlerAccountID: account.id, limit: 200).map(RefundResponse.init)))
+        return try .json(Page(items: try await repository.refunds(crawlerAccountID: account.id, limit: 200).map(RefundResponse.init), nextCursor: nil))
     }
 
     /// 201 when refunded, 202 while the gateway confirms it (Adyen confirms by webhook).

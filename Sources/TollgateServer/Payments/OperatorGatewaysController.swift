@@ -61,7 +61,7 @@ struct OperatorGatewaysController {
 
     func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try await auth.require(request)
-        return try .json(ListResponse(items: try await repository.gateways()))
+        return try .json(Page(items: try await repository.gateways(), nextCursor: nil))
     }
 
     func show(_ request: Request, context: AppRequestContext) async throws -> Response {

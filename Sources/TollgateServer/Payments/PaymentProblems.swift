@@ -6,7 +6,7 @@ import TollgateGateways
 extension PaymentError {
     var problem: Problem {
         switch self {
-        case .gatewayNameTaken: Problem.conflict("gateway-name-taken", "\(description.capitalizedFirst); choose another name.")
+        case .gatewayNameTaken(let name): Problem.conflict("gateway-name-taken", "A gateway named \(name) exists; choose another name.")
         case .unknownGateway(let name): Problem.notFound("Payment gateway \(name)")
         case .methodOwnedElsewhere: Problem.conflict("payment-method-taken", "This payment method is attached to another crawler operator.")
         case .requestKeyReused: Problem.conflict("idempotency-key-reused", "This Idempotency-Key was already used for a different request.")
@@ -50,8 +50,4 @@ extension GatewayError {
             Problem(.badGateway, "gateway-error", title: "The payment gateway failed", detail: description)
         }
     }
-}
-
-extension String {
-    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

@@ -106,7 +106,6 @@ public protocol PaymentRepository: Sendable {
     /// Inserts a pending top-up, or returns the one created earlier under the same account and request key.
     func createTopUp(_ topUp: NewTopUp) async throws -> (TopUp, created: Bool)
     func topUp(id: UUID) async throws -> TopUp?
-    func topUp(gatewayID: UUID, reference: String?, vendorPaymentID: String?) async throws -> TopUp?
     func topUps(crawlerAccountID: UUID, limit: Int) async throws -> [TopUp]
     func resolveTopUp(id: UUID, _ resolution: TopUpResolution) async throws -> TopUp
     /// Pending top-ups whose next attempt is due.
@@ -114,7 +113,6 @@ public protocol PaymentRepository: Sendable {
 
     /// Debits the balance and reserves the amount on the top-up, or returns the refund made earlier under the key.
     func createRefund(topUpID: UUID, amount: Money, reason: String, requestKey: String) async throws -> (Refund, created: Bool)
-    func refund(id: UUID) async throws -> Refund?
     func refunds(crawlerAccountID: UUID, limit: Int) async throws -> [Refund]
     func resolveRefund(id: UUID, _ resolution: RefundResolution) async throws -> Refund
     func dueRefunds(limit: Int) async throws -> [Refund]

@@ -115,27 +115,11 @@ struct PayoutResponse: Encodable {
     }
 
     static func day(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        date.formatted(Date.ISO8601FormatStyle().year().month().day())
     }
 
     enum CodingKeys: String, CodingKey {
         case id, tenantID = "tenant_id", periodStart = "period_start", periodEnd = "period_end", amount, method, reference, note
         case ledgerTransactionID = "ledger_transaction_id", createdAt = "created_at"
-    }
-}
-
-/// An unpaginated list in the shape of the paginated ones (`next_cursor` is always null).
-struct ListResponse<Item: Encodable>: Encodable {
-    let items: [Item]
-
-    enum CodingKeys: String, CodingKey { case items, nextCursor = "next_cursor" }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(items, forKey: .items)
-        try container.encodeNil(forKey: .nextCursor)
     }
 }

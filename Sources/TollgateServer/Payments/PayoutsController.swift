@@ -61,12 +61,12 @@ struct PayoutsController {
         _ = try await auth.require(request)
         let id = try context.parameters.require("id", as: UUID.self)
         guard try await tenants.tenant(id: id) != nil else { throw Problem.notFound("Tenant \(id)") }
-        return try .json(ListResponse(items: try await repository.payouts(tenantID: id).map(PayoutResponse.init)))
+        return try .json(Page(items: try await repository.payouts(tenantID: id).map(PayoutResponse.init), nextCursor: nil))
     }
 
     func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.billingRead)
-        return try .json(ListResponse(items: try await repository.payouts(tenantID: principal.tenant.id).map(PayoutResponse.init)))
+        return try .json(Page(items: try await repository.payouts(tenantID: principal.tenant.id).map(PayoutResponse.init), nextCursor: nil))
     }
 
     static func day(_ text: String, field: String) throws -> Date {

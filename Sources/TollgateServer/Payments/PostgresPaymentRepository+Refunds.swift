@@ -70,12 +70,6 @@ extension PostgresPaymentRepository {
         }
     }
 
-    public func refund(id: UUID) async throws -> Refund? {
-        try await database.withPlatform { connection in
-            try await Self.firstRefund("SELECT \(unescaped: Self.refundColumns) FROM refunds r WHERE r.id = \(id)", on: connection, logger: logger)
-        }
-    }
-
     public func refunds(crawlerAccountID: UUID, limit: Int) async throws -> [Refund] {
         try await database.withPlatform { connection in
             var found: [Refund] = []
@@ -145,13 +139,7 @@ extension PostgresPaymentRepository {
                 logger: logger)
             assignments = "status = 'failed', failure_message = \(String(message.prefix(500))), reversal_transaction_id = \(posted.id)"
         }
-        var binds = assignments.binds
-        binds.append(refund.id)
-        let query = PostgresQuery(
-            unsafeSQL: """
-                WITH r AS (UPDATE refunds SET updated_at = now(), \(assignments.sql) WHERE id = $\(binds.count) RETURNING *)
-                SELECT \(refundColumns) FROM r
-                """, binds: binds)
+        let query = update("refunds", alias: "r", id: refund.id, assignments, returning: refundColumns)
         return try await firstRefund(query, on: connection, logger: logger) ?? refund
     }
 }

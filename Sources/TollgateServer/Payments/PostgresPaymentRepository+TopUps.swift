@@ -62,12 +62,6 @@ extension PostgresPaymentRepository {
         }
     }
 
-    public func topUp(gatewayID: UUID, reference: String?, vendorPaymentID: String?) async throws -> TopUp? {
-        try await database.withPlatform { connection in
-            try await Self.topUp(gatewayID: gatewayID, reference: reference, vendorPaymentID: vendorPaymentID, lock: false, on: connection, logger: logger)
-        }
-    }
-
     static func topUp(
         gatewayID: UUID, reference: String?, vendorPaymentID: String?, lock: Bool, on connection: PostgresConnection, logger: Logger
     ) async throws -> TopUp? {
@@ -161,10 +155,7 @@ extension PostgresPaymentRepository {
     }
 
     private static func update(_ id: UUID, _ assignments: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> TopUp {
-        var binds = assignments.binds
-        binds.append(id)
-        let query = PostgresQuery(
-            unsafeSQL: "UPDATE top_ups SET updated_at = now(), \(assignments.sql) WHERE id = $\(binds.count) RETURNING \(topUpColumns)", binds: binds)
+        let query = PostgresPaymentRepository.update("top_ups", alias: "t", id: id, assignments, returning: topUpColumns)
         guard let topUp = try await firstTopUp(query, on: connection, logger: logger) else { throw PaymentError.unknownTopUp }
         return topUp
     }

@@ -216,4 +216,16 @@ public struct PostgresPaymentRepository: PaymentRepository {
             }
         }
     }
+
+    /// `UPDATE <table>` of one row by id with `assignments` (which carry their own binds), returning `columns` of the
+    /// updated row read through the alias `alias` (column lists may be qualified with it).
+    static func update(_ table: String, alias: String, id: UUID, _ assignments: PostgresQuery, returning columns: String) -> PostgresQuery {
+        var binds = assignments.binds
+        binds.append(id)
+        return PostgresQuery(
+            unsafeSQL: """
+                WITH \(alias) AS (UPDATE \(table) SET updated_at = now(), \(assignments.sql) WHERE id = $\(binds.count) RETURNING *)
+                SELECT \(columns) FROM \(alias)
+                """, binds: binds)
+    }
 }

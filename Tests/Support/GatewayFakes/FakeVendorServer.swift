@@ -105,16 +105,15 @@ public final class FakeVendorServer: @unchecked Sendable {
     }
 
     public func inject(_ fault: Fault) async throws {
-        var body: [String: Any]
-        switch fault {
-        case .status(let status, let match, let times): body = ["kind": "status", "status": status, "match": match as Any, "times": times]
-        case .rateLimit(let seconds, let match, let times): body = ["kind": "rate_limit", "retry_after": seconds, "match": match as Any, "times": times]
-        case .dropAfterSuccess(let match, let times): body = ["kind": "drop_after_success", "match": match as Any, "times": times]
-        case .delayAfterSuccess(let seconds, let match, let times): body = ["kind": "delay_after_success", "seconds": seconds, "match": match as Any, "times": times]
-        case .decline(let match, let times): body = ["kind": "decline", "match": match as Any, "times": times]
-        }
-        body = body.filter { !($0.value is NSNull) && !("\($0.value)" == "nil") }
-        _ = try await control(.POST, "/_fake/faults", body)
+        let (body, match): ([String: Any], String?) =
+            switch fault {
+            case .status(let status, let match, let times): (["kind": "status", "status": status, "times": times], match)
+            case .rateLimit(let seconds, let match, let times): (["kind": "rate_limit", "retry_after": seconds, "times": times], match)
+            case .dropAfterSuccess(let match, let times): (["kind": "drop_after_success", "times": times], match)
+            case .delayAfterSuccess(let seconds, let match, let times): (["kind": "delay_after_success", "seconds": seconds, "times": times], match)
+            case .decline(let match, let times): (["kind": "decline", "times": times], match)
+            }
+        _ = try await control(.POST, "/_fake/faults", match.map { body.merging(["match": $0]) { $1 } } ?? body)
     }
 
     public func requests() async throws -> [RecordedRequest] {
