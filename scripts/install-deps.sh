@@ -21,9 +21,10 @@ wanted=(libargon2-dev pkg-config postgresql-15 postgresql-client-15 curl)
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
   wanted+=(python3-venv)
 fi
-# The dashboard test drives Debian's headless Chromium through chromedriver.
+# The dashboard test drives Debian's headless Chromium through chromedriver; the PayPal fake makes its
+# certificates with the openssl command.
 if [ "$test" = 1 ]; then
-  wanted+=(chromium chromium-driver)
+  wanted+=(chromium chromium-driver openssl)
 fi
 if [ "$bench" = 1 ]; then
   wanted+=(wrk)
