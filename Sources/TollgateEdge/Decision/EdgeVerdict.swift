@@ -1,0 +1,42 @@
+import NIOCore
+import NIOHTTP1
+
+/// What the pipeline decided for one request.
+public enum EdgeVerdict: Sendable {
+    /// Send the request upstream (in forward-auth mode: allow it), with these changes.
+    case forward(ForwardPlan)
+    /// Answer it here; the upstream never sees it.
+    case respond(EdgeResponse, DecisionRecord)
+}
+
+/// How to forward an allowed request, and what to do when the upstream answers.
+public struct ForwardPlan: Sendable {
+    /// Header fields to set on the upstream request (replacing any the client sent under the same name).
+    public var requestHeaders: [(name: String, value: String)]
+    /// Called with the upstream's response head before it goes to the client; nil when nothing depends on it.
+    public var onResponse: (any UpstreamResponseHook)?
+    public var record: DecisionRecord
+
+    public init(
+        requestHeaders: [(name: String, value: String)] = [], onResponse: (any UpstreamResponseHook)? = nil,
+        record: DecisionRecord
+    ) {
+        self.requestHeaders = requestHeaders
+        self.onResponse = onResponse
+        self.record = record
+    }
+}
+
+/// Runs when the upstream's response head arrives, before any of it is written to the client: pay-per-crawl charges
+/// a 2xx answer here (spooled durably, then `crawler-charged` added) and strips an origin's `crawler-price`.
+public protocol UpstreamResponseHook: Sendable {
+    /// Returns the head to send to the client; the front end writes nothing until the future completes. A failed
+    /// future makes the front end answer 500 (`crawler-error: InternalError`) instead.
+    func upstreamResponded(_ head: HTTPResponseHead, on eventLoop: any EventLoop) -> EventLoopFuture<HTTPResponseHead>
+}
+
+/// A decision either known at once (nearly always) or after asynchronous work (e.g. fetching an allowance).
+public enum PendingVerdict: Sendable {
+    case now(EdgeVerdict)
+    case later(EventLoopFuture<EdgeVerdict>)
+}
