@@ -120,6 +120,7 @@ let package = Package(
             dependencies: [
                 "TollgateEdge",
                 "TollgateCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -29,16 +29,22 @@ public struct PriceQuoter: Sendable {
         crawlerOverrides = overrides
     }
 
+    /// True for the always-free paths and the policy's `free_paths`: never charged and never blocked, whoever asks.
+    public func isFreePath(_ path: String) -> Bool {
+        let pathOnly = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
+        if PricingPolicy.alwaysFreePaths.contains(String(decoding: PathPattern.normalize(pathOnly), as: UTF8.self)) {
+            return true
+        }
+        let normalizedPath = PathPattern.normalize(path)
+        return freePatterns.contains { $0.matches(normalizedPath: normalizedPath) }
+    }
+
     /// - Parameters:
     ///   - crawler: the crawler's product token or registered id; nil for an unidentified client.
     ///   - path: the request path with its query, as sent (`/a/b?c=d`).
     public func quote(crawler: String?, purpose: CrawlPurpose, path: String) -> PriceQuote {
-        let pathOnly = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
-        if PricingPolicy.alwaysFreePaths.contains(String(decoding: PathPattern.normalize(pathOnly), as: UTF8.self)) {
-            return .free
-        }
+        if isFreePath(path) { return .free }
         let normalizedPath = PathPattern.normalize(path)
-        if freePatterns.contains(where: { $0.matches(normalizedPath: normalizedPath) }) { return .free }
 
         let override = crawler.flatMap { crawlerOverrides[CrawlerPriceOverride.matchKey($0)] }
         if let override {

@@ -13,15 +13,18 @@ public enum EdgeVerdict: Sendable {
 public struct ForwardPlan: Sendable {
     /// Header fields to set on the upstream request (replacing any the client sent under the same name).
     public var requestHeaders: [(name: String, value: String)]
+    /// Header fields to remove from the upstream request (e.g. our own crawl token, client-sent `X-Tollgate-*`).
+    public var removedRequestHeaders: [String]
     /// Called with the upstream's response head before it goes to the client; nil when nothing depends on it.
     public var onResponse: (any UpstreamResponseHook)?
     public var record: DecisionRecord
 
     public init(
-        requestHeaders: [(name: String, value: String)] = [], onResponse: (any UpstreamResponseHook)? = nil,
-        record: DecisionRecord
+        requestHeaders: [(name: String, value: String)] = [], removedRequestHeaders: [String] = [],
+        onResponse: (any UpstreamResponseHook)? = nil, record: DecisionRecord
     ) {
         self.requestHeaders = requestHeaders
+        self.removedRequestHeaders = removedRequestHeaders
         self.onResponse = onResponse
         self.record = record
     }

@@ -1,0 +1,31 @@
+import TollgateCore
+
+/// Builds forward plans with the headers every forwarded request carries: `cf-pay-per-crawl` (so origins written
+/// for Cloudflare work unchanged) and `X-Tollgate-*` naming the decision, with any client-sent copies removed.
+public enum Forwarding {
+    public static let actionHeader = "x-tollgate-action"
+    public static let reasonHeader = "x-tollgate-reason"
+    /// The verified crawler's product token; absent unless a signature or crawl token proved it.
+    public static let crawlerHeader = "x-tollgate-crawler"
+
+    public enum Pricing: String, Sendable {
+        case zoneDefault = "zone-default"
+        case bypass
+    }
+
+    public static func plan(
+        _ context: DecisionContext, record: DecisionRecord, pricing: Pricing, hook: (any UpstreamResponseHook)?
+    ) -> ForwardPlan {
+        var headers: [(name: String, value: String)] = [
+            (PayPerCrawlHeader.origin, "protocol=cloudflare, pricing=\(pricing.rawValue)"),
+            (actionHeader, record.action),
+            (reasonHeader, record.reason),
+        ]
+        var removed = [crawlerHeader]
+        if let name = context.identity?.name { headers.append((crawlerHeader, name)) }
+        if case .crawlToken = context.identity?.proof { removed.append("authorization") }
+        // In-band pricing is not offered yet, so an origin's crawler-price is stripped on every priced site.
+        let hook = hook ?? (context.site?.quoter != nil ? OriginPriceHook() : nil)
+        return ForwardPlan(requestHeaders: headers, removedRequestHeaders: removed, onResponse: hook, record: record)
+    }
+}

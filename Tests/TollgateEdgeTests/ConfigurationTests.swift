@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+@testable import TollgateEdge
+
+@Suite struct ConfigurationTests {
+    @Test func fileThenEnvironment() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("edge-\(UUID()).json")
+        try Data(#"{"mode":"proxy","listen":"127.0.0.1:8181","upstream":"http://127.0.0.1:3000","control_plane_url":"http://cp:8080","trusted_proxies":["10.0.0.0/8"],"access_log":false,"upstream_timeout_seconds":12}"#.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let configuration = try EdgeConfiguration.load(
+            file: file, environment: ["TOLLGATE_EDGE_LISTEN": "[::]:9000", "TOLLGATE_EDGE_FAIL_MODE": "closed", "PATH": "/bin"])
+        #expect(configuration.listen == HostAndPort(host: "::", port: 9000))
+        #expect(configuration.upstream?.absoluteString == "http://127.0.0.1:3000")
+        #expect(configuration.failMode == .closed)
+        #expect(configuration.trustedProxies == ["10.0.0.0/8"])
+        #expect(configuration.accessLog == false)
+        #expect(configuration.upstreamTimeoutSeconds == 12)
+    }
+
+    @Test func errorsNameTheSetting() {
+        func error(_ environment: [String: String]) -> String {
+            do {
+                _ = try EdgeConfiguration.load(file: nil, environment: environment)
+                return "no error"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(error([:]).contains("control_plane_url"))
+        #expect(error(["TOLLGATE_EDGE_CONTROL_PLANE_URL": "http://cp"]).contains("upstream"))
+        #expect(error(["TOLLGATE_EDGE_MODE": "sideways"]).contains("proxy, forward-auth"))
+        #expect(error(["TOLLGATE_EDGE_POLICY_FILE": "/p.json", "TOLLGATE_EDGE_CONTROL_PLANE_URL": "http://cp", "TOLLGATE_EDGE_MODE": "forward-auth"]).contains("exclude"))
+        #expect(error(["TOLLGATE_EDGE_POLICY_FILE": "/p.json", "TOLLGATE_EDGE_MODE": "forward-auth", "TOLLGATE_EDGE_TRUSTED_PROXIES": "10.0.0.0/33"]).contains("trusted_proxies"))
+        #expect(error(["TOLLGATE_EDGE_POLICY_FILE": "/p.json", "TOLLGATE_EDGE_MODE": "forward-auth"]) == "no error")
+    }
+}
+
+@Suite struct AddressTests {
+    @Test func rangesMatchBothFamilies() throws {
+        let v4 = try #require(CIDRRange("203.0.113.0/24"))
+        #expect(v4.contains(IPAddress("203.0.113.77")!))
+        #expect(!v4.contains(IPAddress("203.0.114.1")!))
+        #expect(v4.contains(IPAddress("::ffff:203.0.113.5")!))
+        let v6 = try #require(CIDRRange("2001:db8::/33"))
+        #expect(v6.contains(IPAddress("2001:db8:7fff::1")!))
+        #expect(!v6.contains(IPAddress("2001:db8:8000::1")!))
+        #expect(!v6.contains(IPAddress("203.0.113.77")!))
+        #expect(CIDRRange("10.0.0.0/33") == nil)
+        #expect(IPAddress("not-an-ip") == nil)
+        #expect(CIDRRange("10.1.2.3/8")?.description == "10.0.0.0/8")
+    }
+}
