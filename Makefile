@@ -5,7 +5,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 endif
 SWIFT ?= swift
 
-.PHONY: deps venv build test run bench clean
+.PHONY: deps venv build test run demo bench clean
 
 deps:
 	scripts/install-deps.sh
@@ -26,6 +26,12 @@ test: venv
 run: deps
 	$(SWIFT) build -c release
 	.build/release/tollgate serve
+
+# The control plane, a sample site behind tollgate-edge, a demo tenant with a price and a demo crawler.
+demo: venv
+	$(SWIFT) build --product tollgate
+	$(SWIFT) build --product tollgate-edge
+	scripts/demo.sh
 
 bench:
 	scripts/install-deps.sh --bench

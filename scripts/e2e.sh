@@ -125,13 +125,18 @@ else
   fail "schemathesis (full output in $logs/fuzz.log)"
 fi
 
-# Screenshots and DOM dumps of failed browser tests land in $logs too.
-if TOLLGATE_URL=$url TOLLGATE_E2E_ARTIFACTS=$logs .venv/bin/python -m pytest -c Tests/e2e/pytest.ini Tests/e2e \
-    >"$logs/browser.log" 2>&1; then
-  ok "dashboard in headless Chromium: $(tail -n 1 "$logs/browser.log")"
+# The pytest suite: the dashboard in headless Chromium, the edge agent end to end (it starts tollgate-edge from
+# the same build directory, and reads the ledger with psql), the Helm chart. Screenshots, DOM dumps and the
+# agent's log land in $logs too.
+edge_bin="$(dirname "$bin")/tollgate-edge"
+[ -x "$edge_bin" ] || die "$edge_bin is not an executable; build it first (swift build)"
+if TOLLGATE_URL=$url TOLLGATE_E2E_ARTIFACTS=$logs TOLLGATE_BIN=$bin TOLLGATE_EDGE_BIN=$edge_bin \
+    TOLLGATE_E2E_DATABASE_URL=$db_url .venv/bin/python -m pytest -c Tests/e2e/pytest.ini Tests/e2e \
+    >"$logs/pytest.log" 2>&1; then
+  ok "pytest (dashboard in headless Chromium, edge agent, Helm chart): $(tail -n 1 "$logs/pytest.log")"
 else
-  tail -n 80 "$logs/browser.log" >&2
-  fail "dashboard in headless Chromium (full output in $logs/browser.log)"
+  tail -n 80 "$logs/pytest.log" >&2
+  fail "pytest suite (full output in $logs/pytest.log)"
 fi
 stop external "$pid"
 

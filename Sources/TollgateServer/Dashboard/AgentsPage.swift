@@ -76,7 +76,9 @@ struct AgentsPage {
             }
             let (token, secret) = try await service.createToken(
                 label: form["label"], ttlSeconds: ttl, by: principal, caller: Caller(request: request, context: context))
-            let command = "helm install tollgate-edge ./helm/tollgate-edge --set controlPlane.url=\(publicURL) --set enrollmentToken=\(secret)"
+            // One token enrolls one agent, hence one replica; the chart's README covers scaling out.
+            let command = "helm install tollgate-edge ./helm/tollgate-edge --set controlPlane.url=\(publicURL) "
+                + "--set enrollmentToken=\(secret) --set upstream.url=http://<your-site-service>:80 --set replicas=1"
             let page = try await view(
                 principal,
                 newToken: NewToken(label: token.label, token: secret, expires: DisplayDate.format(token.expiresAt), installCommand: command))
