@@ -1,0 +1,234 @@
+import NIOCore
+import NIOHTTP1
+
+// Reverse proxy: the upstream half of an exchange.
+extension EdgeConnectionHandler {
+    func forward(_ plan: ForwardPlan, pool: UpstreamPool) {
+        hook = plan.onResponse
+        heldResponse = nil
+        upstreamAnswered = false
+        upstreamReusable = false
+        sentRequestBody = false
+        retried = false
+        isSwitchingProtocols = false
+        headDeadline = nil
+        upstreamHead = makeUpstreamHead(plan, pool: pool)
+        if expectsContinue && !requestEnded {
+            // Answered here rather than relayed, so the body starts flowing while the upstream connection is made.
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: responseVersion, status: .continue))), promise: nil)
+            context.flush()
+        }
+        if !wantsWebSocket, let connection = pool.takeIdle() {
+            attach(connection)
+        } else {
+            connect(pool)
+        }
+    }
+
+    private func makeUpstreamHead(_ plan: ForwardPlan, pool: UpstreamPool) -> HTTPRequestHead {
+        let request = self.request!
+        var headers = head.headers
+        let isChunked = !headers.contains(name: "content-length") && headers.contains(name: "transfer-encoding")
+        headers.removeHopByHopFields(keepingUpgrade: wantsWebSocket)
+        if wantsWebSocket { headers.add(name: "connection", value: "upgrade") }
+        // The decoder has undone the client's chunking; the upstream connection chunks again.
+        if isChunked { headers.add(name: "transfer-encoding", value: "chunked") }
+        if expectsContinue { headers.remove(name: "expect") }
+        if !headers.contains(name: "host") { headers.add(name: "host", value: pool.hostField) }
+
+        let address = peer.address ?? "unknown"
+        let priorHops = peer.isTrusted ? headers["x-forwarded-for"] : []
+        headers.replaceOrAdd(
+            name: "x-forwarded-for",
+            value: priorHops.isEmpty ? address : "\(priorHops.joined(separator: ", ")), \(address)")
+        headers.replaceOrAdd(name: "x-forwarded-proto", value: request.scheme)
+        if !(peer.isTrusted && headers.contains(name: "x-forwarded-host")) {
+            headers.replaceOrAdd(name: "x-forwarded-host", value: request.authority)
+        }
+        headers.add(name: "via", value: "1.1 tollgate-edge")
+        for field in plan.requestHeaders { headers.replaceOrAdd(name: field.name, value: field.value) }
+
+        let uri = EdgeRequestBuilder.absoluteForm(head.uri) != nil ? request.target : head.uri
+        return HTTPRequestHead(version: .http1_1, method: head.method, uri: uri, headers: headers)
+    }
+
+    private func connect(_ pool: UpstreamPool) {
+        phase = .connecting
+        let id = exchangeID
+        pool.connect { result in
+            guard self.exchangeID == id, self.phase == .connecting else {
+                // The exchange ended meanwhile; a fresh connection is still worth keeping.
+                if case .success(let connection) = result { pool.release(connection) }
+                return
+            }
+            switch result {
+            case .success(let connection):
+                self.attach(connection)
+            case .failure:
+                self.respond(FrontResponses.badGateway)
+            }
+            self.processInbound()
+        }
+    }
+
+    private func attach(_ connection: UpstreamConnection) {
+        upstream = connection
+        connection.exchange = self
+        phase = .forwarding
+        connection.write(.head(upstreamHead!))
+        if requestEnded {
+            // A retry: the request had no body and has been read already.
+            connection.write(.end(nil))
+            startHeadTimer()
+        }
+        upstreamNeedsFlush = true
+        connection.setReading(context.channel.isWritable)
+    }
+
+    private func detachUpstream() -> UpstreamConnection? {
+        guard let connection = upstream else { return nil }
+        upstream = nil
+        connection.exchange = nil
+        return connection
+    }
+
+    // MARK: Called by UpstreamConnection
+
+    func upstreamRead(_ part: HTTPClientResponsePart) {
+        if heldResponse != nil {
+            heldResponse!.append(part)
+            return
+        }
+        switch part {
+        case .head(let head):
+            upstreamResponded(head)
+        case .body(let buffer):
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            clientNeedsFlush = true
+        case .end(let trailers):
+            upstreamFinished(trailers: trailers)
+        }
+    }
+
+    func upstreamReadComplete() {
+        if clientNeedsFlush && phase != .closed {
+            clientNeedsFlush = false
+            context.flush()
+        }
+    }
+
+    func upstreamWritabilityChanged() {
+        resumeReadingIfAllowed()
+    }
+
+    func upstreamClosed(_ connection: UpstreamConnection, error: (any Error)?) {
+        guard connection === upstream else { return }
+        upstream = nil
+        if !upstreamAnswered {
+            // A pooled connection the upstream closed just as it was reused: a request without a body is safe to send
+            // again on a fresh one, as nginx does.
+            if connection.isReused && requestEnded && !sentRequestBody && !retried, let pool {
+                retried = true
+                connect(pool)
+                return
+            }
+            respond(FrontResponses.badGateway)
+            processInbound()
+        } else if heldResponse != nil {
+            // The hook still runs; a response that ended before the close is complete, anything else is not.
+            if case .end = heldResponse?.last { return }
+            heldResponse = nil
+            respond(FrontResponses.badGateway)
+            processInbound()
+        } else {
+            // Reset mid-body: the client must not take a truncated body for a whole one.
+            abort()
+        }
+    }
+
+    // MARK: Response
+
+    private func upstreamResponded(_ head: HTTPResponseHead) {
+        upstreamAnswered = true
+        headDeadline = nil
+        upstreamReusable = head.isKeepAlive && !wantsWebSocket
+        if head.status == .switchingProtocols && !wantsWebSocket {
+            upstream?.close()
+            upstream = nil
+            respond(FrontResponses.badGateway)
+            return
+        }
+        guard let hook else {
+            sendResponseHead(head)
+            return
+        }
+        // Nothing reaches the client until the hook has seen the head (it may charge, or fail).
+        heldResponse = CircularBuffer()
+        upstream?.setReading(false)
+        let id = exchangeID
+        hook.upstreamResponded(head, on: context.eventLoop).hop(to: context.eventLoop).assumeIsolated().whenComplete {
+            result in
+            guard self.exchangeID == id, let held = self.heldResponse else { return }
+            self.heldResponse = nil
+            switch result {
+            case .success(let head):
+                self.sendResponseHead(head)
+                for part in held { self.upstreamRead(part) }
+                self.upstreamReadComplete()
+                // Unless the held parts finished the exchange, the rest of the body may flow now.
+                guard self.exchangeID == id else { return }
+                self.upstream?.setReading(self.context.channel.isWritable)
+            case .failure:
+                self.detachUpstream()?.close()
+                self.respond(FrontResponses.internalError)
+                self.processInbound()
+            }
+        }
+    }
+
+    private func sendResponseHead(_ upstreamHead: HTTPResponseHead) {
+        var headers = upstreamHead.headers
+        if upstreamHead.status == .switchingProtocols {
+            headers.removeHopByHopFields(keepingUpgrade: true)
+            headers.add(name: "connection", value: "upgrade")
+            isSwitchingProtocols = true
+            responseStatus = upstreamHead.status
+            responseStarted = .now()
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .switchingProtocols, headers: headers))), promise: nil)
+            return
+        }
+        headers.removeHopByHopFields()
+        if upstreamHead.status.mayHaveResponseBody && head.method != .HEAD && !headers.contains(name: "content-length") {
+            if responseVersion == .http1_1 {
+                headers.add(name: "transfer-encoding", value: "chunked")
+            } else {
+                // An HTTP/1.0 client learns where the body ends from the connection closing.
+                keepAlive = false
+            }
+        }
+        writeResponseHead(HTTPResponseHead(version: responseVersion, status: upstreamHead.status, headers: headers))
+        clientNeedsFlush = true
+    }
+
+    private func upstreamFinished(trailers: HTTPHeaders?) {
+        if isSwitchingProtocols {
+            switchToTunnel()
+            return
+        }
+        if let connection = detachUpstream() {
+            // A response that came before the whole request leaves the upstream mid-request: not reusable.
+            if upstreamReusable && requestEnded {
+                connection.pool.release(connection)
+            } else {
+                connection.close()
+            }
+        }
+        completeResponse(trailers: trailers)
+    }
+
+    func upstreamTimedOut() {
+        detachUpstream()?.close()
+        respond(FrontResponses.gatewayTimeout)
+        processInbound()
+    }
+}

@@ -1,0 +1,75 @@
+import NIOHTTP1
+
+extension HTTPHeaders {
+    /// Removes the hop-by-hop fields (RFC 9110 §7.6.1: Connection and the fields it names, Keep-Alive, Proxy-*, TE,
+    /// Trailer, Transfer-Encoding, Upgrade). `keepingUpgrade` leaves Upgrade for a WebSocket handshake; the caller
+    /// then sets `Connection: upgrade` again.
+    mutating func removeHopByHopFields(keepingUpgrade: Bool = false) {
+        var doomed: [String] = []
+        for (name, value) in self {
+            switch HopByHopField(name) {
+            case .none:
+                continue
+            case .connection:
+                doomed.append(name)
+                for token in value.split(separator: ",") {
+                    let token = token.trimmingSpaces
+                    if token.isEqualCaseInsensitive(to: "close") || token.isEqualCaseInsensitive(to: "keep-alive") {
+                        continue
+                    }
+                    if keepingUpgrade && token.isEqualCaseInsensitive(to: "upgrade") { continue }
+                    doomed.append(String(token))
+                }
+            case .upgrade:
+                if !keepingUpgrade { doomed.append(name) }
+            case .other:
+                doomed.append(name)
+            }
+        }
+        for name in doomed { remove(name: name) }
+    }
+
+    /// A WebSocket handshake: `Connection: upgrade` and `Upgrade: websocket`.
+    var isWebSocketUpgrade: Bool {
+        guard let upgrade = first(name: "upgrade"), upgrade.containsToken("websocket") else { return false }
+        return self["connection"].contains { $0.containsToken("upgrade") }
+    }
+
+    /// Any protocol upgrade; NIO's parser stops after such a request, so the connection cannot carry another.
+    var isUpgrade: Bool {
+        contains(name: "upgrade") && self["connection"].contains { $0.containsToken("upgrade") }
+    }
+}
+
+private enum HopByHopField {
+    case none
+    case connection
+    case upgrade
+    case other
+
+    init(_ name: String) {
+        switch name.utf8.count {
+        case 2:
+            self = name.isEqualCaseInsensitive(to: "te") ? .other : .none
+        case 7:
+            if name.isEqualCaseInsensitive(to: "upgrade") {
+                self = .upgrade
+            } else {
+                self = name.isEqualCaseInsensitive(to: "trailer") ? .other : .none
+            }
+        case 10:
+            if name.isEqualCaseInsensitive(to: "connection") {
+                self = .connection
+            } else {
+                self = name.isEqualCaseInsensitive(to: "keep-alive") ? .other : .none
+            }
+        case 17 where name.isEqualCaseInsensitive(to: "transfer-encoding"):
+            self = .other
+        default:
+            // `Proxy-Connection`, `Proxy-Authorization` … and plain `Proxy` (httpoxy).
+            let utf8 = name.utf8
+            self = utf8.count >= 5 && name.prefix(5).isEqualCaseInsensitive(to: "proxy")
+                && (utf8.count == 5 || name.utf8.dropFirst(5).first == UInt8(ascii: "-")) ? .other : .none
+        }
+    }
+}

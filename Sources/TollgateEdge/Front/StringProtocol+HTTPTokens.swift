@@ -1,0 +1,29 @@
+extension StringProtocol {
+    /// Without surrounding spaces and tabs (HTTP's optional whitespace).
+    var trimmingSpaces: SubSequence {
+        var text = self[...]
+        while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
+        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
+        return text
+    }
+
+    /// Compares with a lower-case ASCII literal, ignoring case: header names and tokens, no allocation.
+    func isEqualCaseInsensitive(to lowercased: StaticString) -> Bool {
+        let utf8 = self.utf8
+        guard utf8.count == lowercased.utf8CodeUnitCount else { return false }
+        return lowercased.withUTF8Buffer { expected in
+            var index = 0
+            for byte in utf8 {
+                let folded = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+                guard folded == expected[index] else { return false }
+                index += 1
+            }
+            return true
+        }
+    }
+
+    /// Whether this comma-separated list (e.g. a Connection field) holds `token`, ignoring case.
+    func containsToken(_ token: StaticString) -> Bool {
+        split(separator: ",").contains { $0.trimmingSpaces.isEqualCaseInsensitive(to: token) }
+    }
+}

@@ -1,0 +1,78 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Testing
+@testable import TollgateEdge
+
+@Suite(.timeLimit(.minutes(1))) struct FrontServerTests {
+    @Test func shutsDownGracefullyLettingRequestsFinish() async throws {
+        let upstream = try await TestUpstream.start(group: MultiThreadedEventLoopGroup.singleton)
+        let decider = TestDecider.forwarding()
+        let server = EdgeServer(configuration: EdgeHarness.proxyConfiguration(upstreamPort: upstream.port), decider: decider)
+        let run = Task { try await server.run() }
+        let port = try await server.boundAddress.port!
+        #expect(port > 0)
+
+        async let inFlight = EdgeHarness.get("http://127.0.0.1:\(port)/delay/400")
+        try await Task.sleep(for: .milliseconds(150))
+        let shutdownStarted = ContinuousClock.now
+        server.shutdownGracefully()
+        let (response, body) = try await inFlight
+        #expect(response.status == .ok)
+        #expect(body == "delayed")
+        try await run.value
+        #expect(ContinuousClock.now - shutdownStarted < .seconds(5))
+
+        await #expect(throws: (any Error).self) {
+            try await RawConnection.with(port: port) { connection in
+                try await connection.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                return try await connection.readResponse()
+            }
+        }
+        try await upstream.stop()
+    }
+
+    @Test func closesWhatIsLeftAfterTheGracePeriod() async throws {
+        let upstream = try await TestUpstream.start(group: MultiThreadedEventLoopGroup.singleton)
+        var configuration = EdgeHarness.proxyConfiguration(upstreamPort: upstream.port)
+        configuration.shutdownGracePeriod = .milliseconds(200)
+        let server = EdgeServer(configuration: configuration, decider: TestDecider.forwarding())
+        let run = Task { try await server.run() }
+        let port = try await server.boundAddress.port!
+
+        let stuck = Task { try await EdgeHarness.get("http://127.0.0.1:\(port)/slow") }
+        try await Task.sleep(for: .milliseconds(100))
+        let shutdownStarted = ContinuousClock.now
+        server.shutdownGracefully()
+        try await run.value
+        #expect(ContinuousClock.now - shutdownStarted < .seconds(3))
+        await #expect(throws: (any Error).self) { try await stuck.value }
+        try await upstream.stop()
+    }
+
+    @Test func closesIdleConnectionsAfterTheIdleTimeout() async throws {
+        var configuration = EdgeServerConfiguration(host: "127.0.0.1", port: 0, mode: .forwardAuth, threads: 1)
+        configuration.idleTimeout = .milliseconds(200)
+        try await EdgeHarness.withServer(configuration, decider: TestDecider.forwarding()) { port in
+            let started = ContinuousClock.now
+            let (first, rest) = try await RawConnection.with(port: port) { connection in
+                try await connection.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                return (try await connection.readResponse(), try await connection.readToEnd())
+            }
+            #expect(first.status == 200)
+            #expect(rest.readableBytes == 0)
+            #expect(ContinuousClock.now - started < .seconds(3))
+        }
+    }
+
+    @Test func reportsABindFailure() async throws {
+        let occupied = try await TestUpstream.start(group: MultiThreadedEventLoopGroup.singleton)
+        let server = EdgeServer(
+            configuration: EdgeServerConfiguration(host: "127.0.0.1", port: occupied.port, mode: .forwardAuth, threads: 1),
+            decider: TestDecider.forwarding())
+        await #expect(throws: (any Error).self) { try await server.run() }
+        await #expect(throws: (any Error).self) { try await server.boundAddress }
+        try await occupied.stop()
+    }
+}
