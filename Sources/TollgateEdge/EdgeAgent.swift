@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import TollgateCore
+import UnixSignals
 
 /// Builds the whole agent from its configuration, wiring every part by constructor: state (policy file, saved
 /// last-known state, sync), the spool and its shipper, allowances, the decision pipeline, the traffic front and the

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TollgateCore
 @testable import TollgateEdge
 
 @Suite struct ConfigurationTests {
@@ -35,18 +36,22 @@ import Testing
     }
 }
 
-@Suite struct AddressTests {
-    @Test func rangesMatchBothFamilies() throws {
-        let v4 = try #require(CIDRRange("203.0.113.0/24"))
-        #expect(v4.contains(IPAddress("203.0.113.77")!))
-        #expect(!v4.contains(IPAddress("203.0.114.1")!))
-        #expect(v4.contains(IPAddress("::ffff:203.0.113.5")!))
-        let v6 = try #require(CIDRRange("2001:db8::/33"))
-        #expect(v6.contains(IPAddress("2001:db8:7fff::1")!))
-        #expect(!v6.contains(IPAddress("2001:db8:8000::1")!))
-        #expect(!v6.contains(IPAddress("203.0.113.77")!))
-        #expect(CIDRRange("10.0.0.0/33") == nil)
-        #expect(IPAddress("not-an-ip") == nil)
-        #expect(CIDRRange("10.1.2.3/8")?.description == "10.0.0.0/8")
+@Suite struct BlocklistAddressTests {
+    @Test func rangesOfBothFamiliesMatchTheirAddressesOnly() throws {
+        let tenant = UUID()
+        func entry(_ scope: SyncBlockEntry.Scope, _ value: String) -> SyncBlockEntry {
+            SyncBlockEntry(id: UUID(), tenantID: tenant, scope: scope, value: value, action: .block, reason: value, expiresAt: nil)
+        }
+        let blocklist = Blocklist([entry(.range, "203.0.113.0/24"), entry(.range, "2001:db8::/33"), entry(.ip, "192.0.2.1")])
+        func match(_ address: String) -> String? {
+            blocklist.match(tenantID: tenant, address: IPAddress(address), crawler: nil, userAgent: nil, now: Date())?.value
+        }
+        #expect(match("203.0.113.77") == "203.0.113.0/24")
+        #expect(match("::ffff:203.0.113.5") == "203.0.113.0/24")
+        #expect(match("203.0.114.1") == nil)
+        #expect(match("2001:db8:7fff::1") == "2001:db8::/33")
+        #expect(match("2001:db8:8000::1") == nil)
+        #expect(match("192.0.2.1") == "192.0.2.1")
+        #expect(blocklist.match(tenantID: UUID(), address: IPAddress("192.0.2.1"), crawler: nil, userAgent: nil, now: Date()) == nil)
     }
 }

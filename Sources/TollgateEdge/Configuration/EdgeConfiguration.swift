@@ -90,7 +90,7 @@ public struct EdgeConfiguration: Sendable, Equatable {
             throw EdgeConfigurationError.missing(
                 setting: "upstream (TOLLGATE_EDGE_UPSTREAM)", reason: "proxy mode forwards to it, e.g. http://127.0.0.1:3000")
         }
-        for proxy in trustedProxies where CIDRRange(proxy) == nil {
+        for proxy in trustedProxies where IPAddressRange(proxy) == nil {
             throw EdgeConfigurationError.invalid(setting: "trusted_proxies", reason: "\"\(proxy)\" is not an address or CIDR range")
         }
     }

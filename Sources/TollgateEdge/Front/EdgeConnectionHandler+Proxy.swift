@@ -46,6 +46,7 @@ extension EdgeConnectionHandler {
             headers.replaceOrAdd(name: "x-forwarded-host", value: request.authority)
         }
         headers.add(name: "via", value: "1.1 tollgate-edge")
+        for name in plan.removedRequestHeaders { headers.remove(name: name) }
         for field in plan.requestHeaders { headers.replaceOrAdd(name: field.name, value: field.value) }
 
         let uri = EdgeRequestBuilder.absoluteForm(head.uri) != nil ? request.target : head.uri

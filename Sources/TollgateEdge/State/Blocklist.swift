@@ -10,24 +10,24 @@ public struct Blocklist: Sendable {
     }
 
     private var addresses: [IPAddress: [SyncBlockEntry]] = [:]
+    /// Networks by prefix length (of the 128-bit form), longest first in `rangePrefixes`.
     private var ranges: [Int: [IPAddress: [SyncBlockEntry]]] = [:]
-    private var rangePrefixes: [(prefix: Int, isIPv6: Bool)] = []
+    private var rangePrefixes: [Int] = []
     private var crawlers: [String: [SyncBlockEntry]] = [:]
     private var userAgents: [(needle: String, entry: SyncBlockEntry)] = []
 
     public var isEmpty: Bool { addresses.isEmpty && ranges.isEmpty && crawlers.isEmpty && userAgents.isEmpty }
 
     public init(_ entries: some Sequence<SyncBlockEntry>) {
-        var prefixes: Set<[Int]> = []
+        var prefixes: Set<Int> = []
         for entry in entries where !entry.deleted {
             switch entry.scope {
             case .ip:
                 if let address = IPAddress(entry.value) { addresses[address, default: []].append(entry) }
             case .range:
-                if let range = CIDRRange(entry.value) {
-                    ranges[range.prefix * 2 + (range.network.isIPv6 ? 1 : 0), default: [:]][range.network, default: []]
-                        .append(entry)
-                    prefixes.insert([range.prefix, range.network.isIPv6 ? 1 : 0])
+                if let range = IPAddressRange(entry.value) {
+                    ranges[range.prefixLength, default: [:]][range.network, default: []].append(entry)
+                    prefixes.insert(range.prefixLength)
                 }
             case .crawler:
                 crawlers[entry.value.lowercased(), default: []].append(entry)
@@ -35,7 +35,7 @@ public struct Blocklist: Sendable {
                 userAgents.append((entry.value.lowercased(), entry))
             }
         }
-        rangePrefixes = prefixes.map { ($0[0], $0[1] == 1) }.sorted { $0.prefix > $1.prefix }
+        rangePrefixes = prefixes.sorted(by: >)
     }
 
     /// The entries that apply to a request of `tenantID`'s site; an `allow` entry wins over `block` ones, so a
@@ -54,8 +54,8 @@ public struct Blocklist: Sendable {
         }
         if let address {
             consider(addresses[address])
-            for (prefix, isIPv6) in rangePrefixes where isIPv6 == address.isIPv6 {
-                consider(ranges[prefix * 2 + (isIPv6 ? 1 : 0)]?[address.masked(to: prefix)])
+            for prefix in rangePrefixes {
+                consider(ranges[prefix]?[address.masked(prefixLength: prefix)])
             }
         }
         if let crawler { consider(crawlers[crawler.lowercased()]) }

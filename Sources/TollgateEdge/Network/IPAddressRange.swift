@@ -1,8 +1,8 @@
 /// A CIDR range (`10.0.0.0/8`, `2001:db8::/32`) or a single address, e.g. a trusted proxy.
 public struct IPAddressRange: Sendable, Hashable, CustomStringConvertible {
-    private let network: IPAddress
+    let network: IPAddress
     /// Prefix length over the 128-bit form (IPv4 prefixes are offset by 96).
-    private let prefixLength: Int
+    let prefixLength: Int
     public let description: String
 
     /// Parses `address` or `address/prefix`; nil when either part is malformed.
@@ -16,16 +16,11 @@ public struct IPAddressRange: Sendable, Hashable, CustomStringConvertible {
             length = parsed
         }
         self.prefixLength = length + (128 - maximum)
-        self.network = Self.masked(address, prefixLength: self.prefixLength)
+        self.network = address.masked(prefixLength: self.prefixLength)
         self.description = text
     }
 
-    func contains(_ address: IPAddress) -> Bool {
-        Self.masked(address, prefixLength: prefixLength) == network
-    }
-
-    private static func masked(_ address: IPAddress, prefixLength: Int) -> IPAddress {
-        func mask(_ bits: Int) -> UInt64 { bits <= 0 ? 0 : bits >= 64 ? .max : ~(UInt64.max >> UInt64(bits)) }
-        return IPAddress(high: address.high & mask(prefixLength), low: address.low & mask(prefixLength - 64))
+    public func contains(_ address: IPAddress) -> Bool {
+        address.masked(prefixLength: prefixLength) == network
     }
 }

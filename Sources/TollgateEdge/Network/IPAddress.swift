@@ -9,7 +9,7 @@ import NIOCore
 
 /// An IPv4 or IPv6 address as 128 bits. IPv4 is held IPv4-mapped (`::ffff:a.b.c.d`), so one comparison serves both
 /// families and a peer seen through a dual-stack listener matches an IPv4 range.
-struct IPAddress: Hashable, Sendable {
+public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     let high: UInt64
     let low: UInt64
 
@@ -23,7 +23,7 @@ struct IPAddress: Hashable, Sendable {
     }
 
     /// Parses `192.0.2.1`, `2001:db8::1`, and the bracketed or port-suffixed forms found in `X-Forwarded-For`.
-    init?(_ text: some StringProtocol) {
+    public init?(_ text: some StringProtocol) {
         var text = Substring(text)
         if text.first == "[", let close = text.firstIndex(of: "]") {
             text = text[text.index(after: text.startIndex)..<close]
@@ -76,5 +76,17 @@ struct IPAddress: Hashable, Sendable {
     var ipv4Description: String? {
         guard isIPv4Mapped else { return nil }
         return "\((low >> 24) & 0xFF).\((low >> 16) & 0xFF).\((low >> 8) & 0xFF).\(low & 0xFF)"
+    }
+
+    /// The address with all but the first `prefixLength` of its 128 bits cleared.
+    func masked(prefixLength: Int) -> IPAddress {
+        func mask(_ bits: Int) -> UInt64 { bits <= 0 ? 0 : bits >= 64 ? .max : ~(UInt64.max >> UInt64(bits)) }
+        return IPAddress(high: high & mask(prefixLength), low: low & mask(prefixLength - 64))
+    }
+
+    public var description: String {
+        if let ipv4Description { return ipv4Description }
+        let groups = [high >> 48, high >> 32, high >> 16, high, low >> 48, low >> 32, low >> 16, low].map { $0 & 0xFFFF }
+        return groups.map { String($0, radix: 16) }.joined(separator: ":")
     }
 }
