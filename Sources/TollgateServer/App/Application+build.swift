@@ -45,6 +45,13 @@ public struct AppDependencies: Sendable {
     public let paymentsWorker: PaymentsWorker
     let agents: any AgentRepository
     let agentService: AgentService
+    let fleetSync: FleetSyncService
+    let allowances: AllowanceService
+    let usageIngest: UsageIngestService
+    let metrics: any MetricsRepository
+    let metricsIngest: MetricsIngestService
+    let blocklist: any BlocklistRepository
+    let blocklistService: BlocklistService
 
     public init(configuration: ServerConfiguration, postgres: PostgresClient.Configuration, registry: PrometheusCollectorRegistry, logger: Logger) async throws {
         var postgres = postgres
@@ -105,6 +112,14 @@ public struct AppDependencies: Sendable {
             logger: logger)
         agents = PostgresAgentRepository(database: database)
         agentService = AgentService(agents: agents, tokens: tokens)
+        fleetSync = FleetSyncService(repository: PostgresFleetSyncRepository(database: database))
+        let allowanceRepository = PostgresAllowanceRepository(database: database)
+        allowances = AllowanceService(repository: allowanceRepository, policy: AllowancePolicy())
+        usageIngest = UsageIngestService(charges: chargePosting, sites: sites, allowances: allowanceRepository)
+        metrics = PostgresMetricsRepository(database: database)
+        metricsIngest = MetricsIngestService(repository: metrics)
+        blocklist = PostgresBlocklistRepository(database: database)
+        blocklistService = BlocklistService(entries: blocklist)
     }
 }
 
@@ -182,8 +197,12 @@ func buildRouter(_ dependencies: AppDependencies) async throws -> Router<AppRequ
     WebhooksController(repository: dependencies.payments, gateways: dependencies.gatewayDirectory, logger: dependencies.database.logger)
         .addRoutes(to: router.group("v1"))
 
-    AgentController(service: dependencies.agentService, auth: AgentAuth(agents: dependencies.agents, tokens: dependencies.tokens))
-        .addRoutes(to: router.group("v1"))
+    let agentAuth = AgentAuth(agents: dependencies.agents, tokens: dependencies.tokens)
+    AgentController(service: dependencies.agentService, auth: agentAuth).addRoutes(to: router.group("v1"))
+    FleetController(
+        auth: agentAuth, sync: dependencies.fleetSync, allowances: dependencies.allowances, usage: dependencies.usageIngest,
+        metrics: dependencies.metricsIngest
+    ).addRoutes(to: router.group("v1"))
 
     OperatorCrawlersController(
         operators: dependencies.crawlerOperatorService, registry: dependencies.crawlerRegistry, crawlers: dependencies.crawlers
@@ -199,6 +218,8 @@ func buildRouter(_ dependencies: AppDependencies) async throws -> Router<AppRequ
     CrawlerRegistryController(crawlers: dependencies.crawlers).addRoutes(to: api)
     payouts.addTenantRoutes(to: api)
     AgentsController(service: dependencies.agentService, agents: dependencies.agents).addRoutes(to: api)
+    BlocklistController(service: dependencies.blocklistService, entries: dependencies.blocklist).addRoutes(to: api)
+    TrafficController(metrics: dependencies.metrics).addRoutes(to: api)
 
     Dashboard(dependencies: dependencies, pages: try await PageRenderer(directory: configuration.resources.web + "/templates"))
         .addRoutes(to: router)

@@ -99,9 +99,11 @@ extension PostgresLedgerRepository {
         func reject(_ reason: ChargeOutcome.Reason) async throws -> ChargeOutcome {
             try await connection.query(
                 """
-                INSERT INTO charges (event_id, status, reason, tenant_id, site_id, crawler_account_id, url, price_micros, currency, occurred_at)
+                INSERT INTO charges (event_id, status, reason, tenant_id, site_id, crawler_account_id, url, price_micros, currency, occurred_at,
+                                     agent_id)
                 VALUES (\(event.id), 'rejected', \(reason.rawValue), \(tenantID), \(tenantID == nil ? nil : event.siteID),
-                        \(account == nil ? nil : event.crawlerAccountID), \(event.url), \(event.price.micros), \(event.price.currency.code), \(event.occurredAt))
+                        \(account == nil ? nil : event.crawlerAccountID), \(event.url), \(event.price.micros), \(event.price.currency.code), \(event.occurredAt),
+                        \(event.agentID))
                 ON CONFLICT (event_id) DO NOTHING
                 """, logger: logger)
             return ChargeOutcome(eventID: event.id, status: .rejected, reason: reason, transactionID: nil, duplicate: false)
@@ -142,12 +144,13 @@ extension PostgresLedgerRepository {
             VALUES (\(event.crawlerAccountID), (\(event.occurredAt)::timestamptz AT TIME ZONE 'UTC')::date, \(event.price.micros))
             ON CONFLICT (crawler_account_id, day) DO UPDATE SET spent_micros = crawler_spend_days.spent_micros + EXCLUDED.spent_micros
             """, logger: logger)
+        // A trigger adds the price to the reporting agent's allowance in this same transaction (migration 0009).
         try await connection.query(
             """
             INSERT INTO charges (event_id, status, transaction_id, tenant_id, site_id, crawler_account_id, url, price_micros, currency,
-                                 fee_micros, occurred_at)
+                                 fee_micros, occurred_at, agent_id)
             VALUES (\(event.id), 'posted', \(posted.id), \(tenantID), \(event.siteID), \(event.crawlerAccountID), \(event.url),
-                    \(event.price.micros), \(event.price.currency.code), \(split.fee.micros), \(event.occurredAt))
+                    \(event.price.micros), \(event.price.currency.code), \(split.fee.micros), \(event.occurredAt), \(event.agentID))
             """, logger: logger)
         return ChargeOutcome(eventID: event.id, status: .posted, reason: nil, transactionID: posted.id, duplicate: false)
     }

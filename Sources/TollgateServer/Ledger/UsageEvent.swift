@@ -9,14 +9,17 @@ public struct UsageEvent: Sendable, Hashable, Codable {
     public let url: String
     public let price: Money
     public let occurredAt: Date
+    /// The edge agent that reported it; its allowance on the account is charged with the event (migration 0009).
+    public let agentID: UUID?
 
-    public init(id: String, crawlerAccountID: UUID, siteID: UUID, url: String, price: Money, occurredAt: Date) {
+    public init(id: String, crawlerAccountID: UUID, siteID: UUID, url: String, price: Money, occurredAt: Date, agentID: UUID? = nil) {
         self.id = id
         self.crawlerAccountID = crawlerAccountID
         self.siteID = siteID
         self.url = url
         self.price = price
         self.occurredAt = occurredAt
+        self.agentID = agentID
     }
 }
 

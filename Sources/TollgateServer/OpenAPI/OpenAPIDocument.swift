@@ -16,14 +16,15 @@ enum OpenAPIDocument {
             "openapi": "3.1.0",
             "info": [
                 "title": "Tollgate control plane API", "version": "1",
-                "description": "Tenants, people, API keys, the audit log, sites with their pay-per-crawl prices and earnings; crawler operators, their accounts, crawlers and keys, crawl tokens and receipts; payment gateways, payment methods, top-ups, refunds, webhooks and payouts; edge-agent enrollment and credentials; the platform operator. Errors are RFC 9457 problem+json.",
+                "description": "Tenants, people, API keys, the audit log, sites with their pay-per-crawl prices and earnings; crawler operators, their accounts, crawlers and keys, crawl tokens and receipts; payment gateways, payment methods, top-ups, refunds, webhooks and payouts; edge-agent enrollment, credentials, sync, allowances, usage and metrics; blocklists and traffic analytics; the platform operator. Errors are RFC 9457 problem+json.",
             ],
             "servers": [["url": serverURL]],
             "paths": paths,
             "components": [
                 "schemas": Schemas.all.merging(Schemas.sites) { current, _ in current }.merging(Schemas.ledger) { current, _ in current }
                     .merging(Schemas.crawlerRegistry) { current, _ in current }.merging(Schemas.payments) { current, _ in current }
-                    .merging(Schemas.fleet) { current, _ in current },
+                    .merging(Schemas.fleet) { current, _ in current }.merging(Schemas.fleetSync) { current, _ in current }
+                    .merging(Schemas.blocklist) { current, _ in current }.merging(Schemas.analytics) { current, _ in current },
                 "securitySchemes": securitySchemes,
             ],
         ]
@@ -139,5 +140,6 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/v1/operator/tenants/{id}", id: "operatorGetTenant", summary: "One tenant.", tag: "operator", auth: .platformOperator, parameters: [pathID("id")], success: (200, "TenantRecord")),
         Operation(method: "post", path: "/v1/operator/tenants/{id}/suspend", id: "operatorSuspendTenant", summary: "Suspend a tenant: its sessions and keys stop working.", tag: "operator", auth: .platformOperator, parameters: [pathID("id")], body: "SuspendRequest", success: (200, "TenantRecord")),
         Operation(method: "post", path: "/v1/operator/tenants/{id}/reactivate", id: "operatorReactivateTenant", summary: "Lift a suspension.", tag: "operator", auth: .platformOperator, parameters: [pathID("id")], success: (200, "TenantRecord")),
-    ] + siteOperations + ledgerOperations + crawlerRegistryOperations + paymentOperations + fleetOperations }
+    ] + siteOperations + ledgerOperations + crawlerRegistryOperations + paymentOperations + fleetOperations + blocklistOperations
+        + analyticsOperations }
 }

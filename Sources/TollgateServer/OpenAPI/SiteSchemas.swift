@@ -11,20 +11,27 @@ extension Schemas {
         ]
         let hostnames: [String: Any] = ["type": "array", "items": hostname, "minItems": 1, "maxItems": Hostnames.maxCount]
         let name = text(max: SiteService.maxNameLength)
+        let licenseURL: [String: Any] = [
+            "type": ["string", "null"], "maxLength": LicenseURL.maxLength, "pattern": LicenseURL.pattern,
+            "description": "The site's license or terms page (http or https), linked by the edge on 402 and charged answers; null: none.",
+        ]
         return [
             "Site": object(
                 [
                     "id": uuid, "name": string(), "hostnames": array(string()),
                     "status": string(["enum": SiteStatus.allCases.map(\.rawValue)]),
                     "version": ["type": "integer", "minimum": 1, "description": "Grows by one with every change."],
-                    "pricing": ["oneOf": [OpenAPIDocument.ref("PricingPolicy"), ["type": "null"]]],
+                    "pricing": ["oneOf": [OpenAPIDocument.ref("PricingPolicy"), ["type": "null"]]], "license_url": licenseURL,
                     "created_at": time, "updated_at": time,
-                ], required: ["id", "name", "hostnames", "status", "version", "pricing", "created_at", "updated_at"]),
+                ], required: ["id", "name", "hostnames", "status", "version", "pricing", "license_url", "created_at", "updated_at"]),
             "SitePage": page("Site"),
             "SiteRequest": object(
-                ["name": name, "hostnames": hostnames, "pricing": ["oneOf": [OpenAPIDocument.ref("PricingPolicy"), ["type": "null"]]]],
+                [
+                    "name": name, "hostnames": hostnames, "pricing": ["oneOf": [OpenAPIDocument.ref("PricingPolicy"), ["type": "null"]]],
+                    "license_url": licenseURL,
+                ],
                 required: ["name", "hostnames"]),
-            "SiteUpdate": object(["name": name, "hostnames": hostnames], required: []),
+            "SiteUpdate": object(["name": name, "hostnames": hostnames, "license_url": licenseURL], required: []),
             "Price": object(
                 [
                     "micros": [

@@ -5,10 +5,12 @@ public struct NewSite: Sendable {
     public let name: String
     public let hostnames: [String]
     public let pricing: PricingPolicy?
+    public let licenseURL: String?
 
-    public init(name: String, hostnames: [String], pricing: PricingPolicy?) {
+    public init(name: String, hostnames: [String], pricing: PricingPolicy?, licenseURL: String? = nil) {
         self.name = name
         self.hostnames = hostnames
         self.pricing = pricing
+        self.licenseURL = licenseURL
     }
 }

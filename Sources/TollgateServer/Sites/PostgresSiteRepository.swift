@@ -7,15 +7,15 @@ public struct PostgresSiteRepository: SiteRepository {
 
     public init(database: Database) { self.database = database }
 
-    private static let columns = "id, name, hostnames, status, version, pricing::text, created_at, updated_at"
+    private static let columns = "id, name, hostnames, status, version, pricing::text, license_url, created_at, updated_at"
 
     public func create(tenantID: UUID, _ site: NewSite, audit: (Site) -> AuditRecord) async throws -> Site {
         let pricing = try site.pricing.map(Self.encode)
         return try await database.withTenant(tenantID) { connection in
             let rows = try await connection.query(
                 """
-                INSERT INTO sites (tenant_id, name, hostnames, pricing)
-                VALUES (\(tenantID), \(site.name), \(site.hostnames), \(pricing)::jsonb)
+                INSERT INTO sites (tenant_id, name, hostnames, pricing, license_url)
+                VALUES (\(tenantID), \(site.name), \(site.hostnames), \(pricing)::jsonb, \(site.licenseURL))
                 RETURNING \(unescaped: Self.columns)
                 """, logger: database.logger)
             let created = try await Self.sites(rows)[0]
@@ -47,6 +47,19 @@ public struct PostgresSiteRepository: SiteRepository {
         }
     }
 
+    public func ownedSiteIDs(tenantID: UUID, among ids: [UUID]) async throws -> Set<UUID> {
+        guard !ids.isEmpty else { return [] }
+        return try await database.withTenant(tenantID) { connection in
+            var owned: Set<UUID> = []
+            for try await id in try await connection.query(
+                "SELECT id FROM sites WHERE tenant_id = \(tenantID) AND id = ANY(\(ids))", logger: database.logger
+            ).decode(UUID.self) {
+                owned.insert(id)
+            }
+            return owned
+        }
+    }
+
     public func update(
         tenantID: UUID, id: UUID, _ change: SiteChange, audit: (_ before: Site, _ after: Site) -> AuditRecord
     ) async throws -> Site {
@@ -62,7 +75,7 @@ public struct PostgresSiteRepository: SiteRepository {
             let pricing = try wanted.pricing.map(Self.encode)
             let rows = try await connection.query(
                 """
-                UPDATE sites SET name = \(wanted.name), hostnames = \(wanted.hostnames), pricing = \(pricing)::jsonb,
+                UPDATE sites SET name = \(wanted.name), hostnames = \(wanted.hostnames), pricing = \(pricing)::jsonb, license_url = \(wanted.licenseURL),
                                  status = \(wanted.status.rawValue), version = version + 1, updated_at = now()
                 WHERE tenant_id = \(tenantID) AND id = \(id)
                 RETURNING \(unescaped: Self.columns)
@@ -101,8 +114,8 @@ public struct PostgresSiteRepository: SiteRepository {
 
     private static func sites(_ rows: PostgresRowSequence) async throws -> [Site] {
         var result: [Site] = []
-        for try await (id, name, hostnames, status, version, pricing, created, updated) in rows.decode(
-            (UUID, String, [String], String, Int64, String?, Date, Date).self)
+        for try await (id, name, hostnames, status, version, pricing, licenseURL, created, updated) in rows.decode(
+            (UUID, String, [String], String, Int64, String?, String?, Date, Date).self)
         {
             guard let status = SiteStatus(rawValue: status) else { throw SiteStorageError.unknownStatus(status, site: id) }
             let policy: PricingPolicy?
@@ -112,7 +125,9 @@ public struct PostgresSiteRepository: SiteRepository {
                 throw SiteStorageError.unreadablePricing(site: id, error)
             }
             result.append(
-                Site(id: id, name: name, hostnames: hostnames, status: status, version: version, pricing: policy, createdAt: created, updatedAt: updated))
+                Site(
+                    id: id, name: name, hostnames: hostnames, status: status, version: version, pricing: policy, licenseURL: licenseURL,
+                    createdAt: created, updatedAt: updated))
         }
         return result
     }

@@ -12,12 +12,14 @@ public struct Site: Sendable, Equatable {
     public var version: Int64
     /// Nil while pay-per-crawl is off for the site.
     public var pricing: PricingPolicy?
+    /// The license or terms page the edge links on 402 and charged answers; nil when the site has none.
+    public var licenseURL: String?
     public let createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: UUID, name: String, hostnames: [String], status: SiteStatus, version: Int64, pricing: PricingPolicy?,
-        createdAt: Date, updatedAt: Date
+        licenseURL: String? = nil, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.name = name
@@ -25,6 +27,7 @@ public struct Site: Sendable, Equatable {
         self.status = status
         self.version = version
         self.pricing = pricing
+        self.licenseURL = licenseURL
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

@@ -1,7 +1,7 @@
 import Foundation
 import TollgateCore
 
-/// A site as the API shows it; `pricing` is null while pay-per-crawl is off.
+/// A site as the API shows it; `pricing` is null while pay-per-crawl is off, `license_url` while it has none.
 struct SiteResponse: Encodable, Sendable {
     let site: Site
 
@@ -9,6 +9,7 @@ struct SiteResponse: Encodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case id, name, hostnames, status, version, pricing
+        case licenseURL = "license_url"
         case createdAt = "created_at", updatedAt = "updated_at"
     }
 
@@ -20,6 +21,7 @@ struct SiteResponse: Encodable, Sendable {
         try container.encode(site.status, forKey: .status)
         try container.encode(site.version, forKey: .version)
         try container.encode(site.pricing, forKey: .pricing)
+        try container.encode(site.licenseURL, forKey: .licenseURL)
         try container.encode(site.createdAt, forKey: .createdAt)
         try container.encode(site.updatedAt, forKey: .updatedAt)
     }

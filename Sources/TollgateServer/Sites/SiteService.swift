@@ -8,33 +8,44 @@ struct SiteService: Sendable {
 
     let sites: any SiteRepository
 
-    func create(name rawName: String, hostnames rawHostnames: [String], pricing: PricingPolicy?, by principal: Principal, caller: Caller) async throws -> Site {
+    func create(
+        name rawName: String, hostnames rawHostnames: [String], pricing: PricingPolicy?, licenseURL rawLicenseURL: String? = nil, by principal: Principal,
+        caller: Caller
+    ) async throws -> Site {
         try principal.require(.sitesWrite)
         let name = try Self.name(rawName)
         let hostnames = try Hostnames.normalize(rawHostnames)
+        let licenseURL = try rawLicenseURL.map { try LicenseURL.validate($0) }
         if let pricing { try PricingValidation.check(pricing) }
         do {
             return try await sites.create(
-                tenantID: principal.tenant.id, NewSite(name: name, hostnames: hostnames, pricing: pricing),
+                tenantID: principal.tenant.id, NewSite(name: name, hostnames: hostnames, pricing: pricing, licenseURL: licenseURL),
                 audit: { site in
-                    record("site.created", site, principal, caller, [
-                        "name": site.name, "hostnames": site.hostnames.joined(separator: " "),
-                        "pricing": site.pricing == nil ? "off" : "on",
-                    ])
+                    var details = [
+                        "name": site.name, "hostnames": site.hostnames.joined(separator: " "), "pricing": site.pricing == nil ? "off" : "on",
+                    ]
+                    if let licenseURL = site.licenseURL { details["license_url"] = licenseURL }
+                    return record("site.created", site, principal, caller, details)
                 })
         } catch let error as SiteError {
             throw Self.problem(error, site: "The new site")
         }
     }
 
-    func update(id: UUID, name rawName: String?, hostnames rawHostnames: [String]?, by principal: Principal, caller: Caller) async throws -> Site {
+    /// `licenseURL`: nil leaves it, `.some(nil)` removes it.
+    func update(
+        id: UUID, name rawName: String?, hostnames rawHostnames: [String]?, licenseURL rawLicenseURL: String?? = nil, by principal: Principal,
+        caller: Caller
+    ) async throws -> Site {
         try principal.require(.sitesWrite)
         let name = try rawName.map(Self.name)
         let hostnames = try rawHostnames.map { try Hostnames.normalize($0) }
-        return try await change(id, .details(name: name, hostnames: hostnames), by: principal) { before, after in
+        let licenseURL: String?? = try rawLicenseURL.map { try $0.map { try LicenseURL.validate($0) } }
+        return try await change(id, .details(name: name, hostnames: hostnames, licenseURL: licenseURL), by: principal) { before, after in
             var details = ["version": String(after.version)]
             if before.name != after.name { details["name"] = after.name }
             if before.hostnames != after.hostnames { details["hostnames"] = after.hostnames.joined(separator: " ") }
+            if before.licenseURL != after.licenseURL { details["license_url"] = after.licenseURL ?? "" }
             return record("site.updated", after, principal, caller, details)
         }
     }

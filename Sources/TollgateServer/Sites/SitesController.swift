@@ -16,26 +16,31 @@ struct SitesController {
         let name: String
         let hostnames: [String]
         let pricing: PricingPolicy?
-        enum CodingKeys: String, CodingKey, CaseIterable { case name, hostnames, pricing }
+        let licenseURL: String?
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, hostnames, pricing, licenseURL = "license_url" }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             name = try container.decode(String.self, forKey: .name)
             hostnames = try container.decode([String].self, forKey: .hostnames)
             pricing = try container.decodeIfPresent(PricingPolicyBody.self, forKey: .pricing)?.policy
+            licenseURL = try container.decodeIfPresent(String.self, forKey: .licenseURL)
         }
     }
 
-    /// Absent fields stay as they are; null is refused rather than read as "leave alone" or "clear".
+    /// Absent fields stay as they are; null is refused rather than read as "leave alone" or "clear", except for
+    /// `license_url`, where null removes the URL.
     struct UpdateBody: JSONRequestBody {
         let name: String?
         let hostnames: [String]?
-        enum CodingKeys: String, CodingKey, CaseIterable { case name, hostnames }
+        let licenseURL: String??
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, hostnames, licenseURL = "license_url" }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             name = container.contains(.name) ? try container.decode(String.self, forKey: .name) : nil
             hostnames = container.contains(.hostnames) ? try container.decode([String].self, forKey: .hostnames) : nil
+            licenseURL = container.contains(.licenseURL) ? .some(try container.decode(String?.self, forKey: .licenseURL)) : nil
         }
     }
 
@@ -64,7 +69,8 @@ struct SitesController {
         let principal = try context.require(.sitesWrite)
         let body = try await request.decodeJSON(CreateBody.self, context: context)
         let site = try await service.create(
-            name: body.name, hostnames: body.hostnames, pricing: body.pricing, by: principal, caller: Caller(request: request, context: context))
+            name: body.name, hostnames: body.hostnames, pricing: body.pricing, licenseURL: body.licenseURL, by: principal,
+            caller: Caller(request: request, context: context))
         return try .json(SiteResponse(site), status: .created)
     }
 
@@ -80,7 +86,8 @@ struct SitesController {
         let id = try context.parameters.require("id", as: UUID.self)
         let body = try await request.decodeJSON(UpdateBody.self, context: context)
         let site = try await service.update(
-            id: id, name: body.name, hostnames: body.hostnames, by: principal, caller: Caller(request: request, context: context))
+            id: id, name: body.name, hostnames: body.hostnames, licenseURL: body.licenseURL, by: principal,
+            caller: Caller(request: request, context: context))
         return try .json(SiteResponse(site))
     }
 

@@ -32,8 +32,19 @@ public struct Database: Sendable {
         try await transaction(setting: "tollgate.platform", to: "on", body)
     }
 
+    /// A read-only REPEATABLE READ transaction scoped to one tenant: every statement sees the same snapshot, so
+    /// several queries answer as of one instant (fleet sync versions are that snapshot's xmin).
+    @discardableResult
+    public func withTenantSnapshot<Result>(
+        _ tenantID: UUID,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PostgresConnection) async throws -> sending Result
+    ) async throws -> sending Result {
+        try await transaction(setting: "tollgate.tenant_id", to: tenantID.uuidString, snapshot: true, body)
+    }
+
     private func transaction<Result>(
-        setting: String, to value: String,
+        setting: String, to value: String, snapshot: Bool = false,
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> sending Result
     ) async throws -> sending Result {
@@ -42,6 +53,8 @@ public struct Database: Sendable {
         defer { metrics.ended(after: ContinuousClock.now - started) }
         do {
             return try await client.withTransaction(logger: logger) { connection in
+                // Must come before the first query, which takes the transaction's snapshot.
+                if snapshot { try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger) }
                 _ = try await connection.query("SELECT set_config(\(setting), \(value), true)", logger: logger)
                 return try await body(connection)
             }

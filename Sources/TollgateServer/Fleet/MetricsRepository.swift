@@ -1,0 +1,10 @@
+import Foundation
+
+/// Per-minute traffic rollups of a tenant (`metrics_minute`, `metrics_latency_minute`).
+protocol MetricsRepository: Sendable {
+    /// Adds the rollup to the tenant's minute, once per (agent, sequence): false when that batch was recorded before
+    /// (nothing is added again). Counts for sites the tenant does not own are dropped.
+    func record(_ rollup: MetricsRollup) async throws -> Bool
+    /// The tenant's rollups within [from, to), summed per `grouping` bucket; at most `limit` rows of each kind.
+    func traffic(tenantID: UUID, from: Date, to: Date, siteID: UUID?, grouping: TrafficGrouping, limit: Int) async throws -> TrafficReport
+}
