@@ -263,7 +263,8 @@ class World:
             "name": "Example Bot", "product_token": product, "user_agent": Crawler.user_agent,
             "contact": "https://crawler.example/bot", "purposes": ["training"], "keys": [self.key.public_jwk]})
         operator = cp.operator_token(password)
-        cp.api("POST", f"/v1/operator/crawler-accounts/{self.account['id']}/credits", 201, operator, json={
+        cp.api("POST", f"/v1/operator/crawler-accounts/{self.account['id']}/credits", 201, operator,
+               headers={"Idempotency-Key": uuid.uuid4().hex}, json={
             "amount": {"micros": credit_micros, "currency": "USD"}, "memo": "e2e funding"})
         self.credit_micros = credit_micros
 

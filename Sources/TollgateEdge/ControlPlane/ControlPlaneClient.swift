@@ -93,6 +93,8 @@ public struct ControlPlaneClient: Sendable {
         do {
             response = try await httpClient.execute(request, timeout: timeout)
             bytes = try await response.body.collect(upTo: 64 << 20)
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             throw ControlPlaneError.unreachable("\(method.rawValue) \(path): \(error)")
         }

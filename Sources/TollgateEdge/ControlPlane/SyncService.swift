@@ -46,9 +46,8 @@ public struct SyncService: Service {
                     ])
                 }
                 backoff.succeeded()
-            } catch is CancellationError {
-                return
             } catch {
+                if error is CancellationError || Task.isShuttingDownGracefully { return }
                 let delay = backoff.failed()
                 let level: Logger.Level = if case ControlPlaneError.notAuthorized = error { .error } else { .warning }
                 logger.log(level: level, "sync failed; serving the last-known state", metadata: [
