@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "Tests/e2e"))
-from edge_world import Agent, ControlPlane, Crawler, TestKey, Upstream, World  # noqa: E402
+from edge_world import Agent, ControlPlane, Crawler, SigningTestKey, Upstream, World  # noqa: E402
 
 STATE = Path(".demo/demo.json")
 PASSWORD = os.environ.get("DEMO_PASSWORD", "Demo-correct-horse-battery-9")
@@ -63,7 +63,7 @@ Agent log: .demo/edge.log. Ctrl-C stops the demo.
 def crawl(args):
     state = json.loads(STATE.read_text())
     headers = {"crawler-exact-price": "USD 0.01"} if args.pay else {}
-    response = Crawler(TestKey()).get(state["agent"] + args.path, state["host"], headers)
+    response = Crawler(SigningTestKey()).get(state["agent"] + args.path, state["host"], headers)
     print(response.status_code, response.reason)
     for name, value in response.headers.items():
         if name.lower().startswith(("crawler-", "payment-", "link", "cache-control")):

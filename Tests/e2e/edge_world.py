@@ -47,7 +47,8 @@ def check(response: requests.Response, status: int) -> dict:
     return response.json() if response.content else {}
 
 
-class TestKey(HTTPSignatureKeyResolver):
+class SigningTestKey(HTTPSignatureKeyResolver):
+    __test__ = False  # not a pytest test class
     """The RFC 9421 Ed25519 test key (keyid = its JWK thumbprint)."""
 
     def __init__(self):
@@ -69,7 +70,7 @@ class Crawler:
 
     user_agent = "Mozilla/5.0 (compatible; ExampleBot/1.0; +https://crawler.example/bot)"
 
-    def __init__(self, key: TestKey):
+    def __init__(self, key: SigningTestKey):
         self.key = key
         self.signer = HTTPMessageSigner(signature_algorithm=algorithms.ED25519, key_resolver=key)
         self.session = requests.Session()
@@ -132,9 +133,12 @@ class Upstream:
 class Agent:
     """A `tollgate-edge` process in proxy mode; survives restarts through its data directory."""
 
-    def __init__(self, binary: str, data_dir: Path, upstream: str, control_plane: str, token: str | None, log: Path):
+    def __init__(self, binary: str, data_dir: Path, upstream: str, control_plane: str | None, token: str | None,
+                 log: Path, policy_file: Path | None = None, extra_env: dict | None = None):
+        """Enrolls with `control_plane` using `token`, or runs standalone on `policy_file`."""
         self.binary, self.data_dir, self.upstream, self.control_plane, self.token, self.log = (
             binary, data_dir, upstream, control_plane, token, log)
+        self.policy_file, self.extra_env = policy_file, extra_env or {}
         self.port, self.admin_port = free_port(), free_port()
         self.process: subprocess.Popen | None = None
 
@@ -153,13 +157,17 @@ class Agent:
             "TOLLGATE_EDGE_LISTEN": f"127.0.0.1:{self.port}",
             "TOLLGATE_EDGE_ADMIN_LISTEN": f"127.0.0.1:{self.admin_port}",
             "TOLLGATE_EDGE_UPSTREAM": self.upstream,
-            "TOLLGATE_EDGE_CONTROL_PLANE_URL": self.control_plane,
             "TOLLGATE_EDGE_DATA_DIR": str(self.data_dir),
             "TOLLGATE_EDGE_NAME": "e2e-agent",
             "TOLLGATE_EDGE_LOG_FORMAT": "text",
         })
+        if self.control_plane:
+            env["TOLLGATE_EDGE_CONTROL_PLANE_URL"] = self.control_plane
+        if self.policy_file:
+            env["TOLLGATE_EDGE_POLICY_FILE"] = str(self.policy_file)
         if self.token:
             env["TOLLGATE_EDGE_ENROLLMENT_TOKEN"] = self.token
+        env.update(self.extra_env)
         log = open(self.log, "ab")
         self.process = subprocess.Popen([self.binary], env=env, stdout=log, stderr=log)
         deadline = time.time() + timeout
@@ -244,7 +252,7 @@ class World:
 
     def __init__(self, control_plane: ControlPlane, password: str, credit_micros: int = 10_000_000):
         cp = self.control_plane = control_plane
-        self.key = TestKey()
+        self.key = SigningTestKey()
         self.tenant_key = cp.tenant(f"Shop {uuid.uuid4().hex[:6]}", password)
         self.host = f"shop-{uuid.uuid4().hex[:8]}.test"
         self.site = cp.api("POST", "/v1/sites", 201, self.tenant_key, json={

@@ -2,6 +2,7 @@
 (TOLLGATE_EDGE_BIN) enrolled with a one-time token. A crawler signs with the RFC 9421 Ed25519 test key."""
 
 import concurrent.futures
+import json
 import os
 import subprocess
 import time
@@ -10,7 +11,7 @@ import uuid
 import pytest
 import requests
 
-from edge_world import PRICE_MICROS, Agent, ControlPlane, Crawler, Upstream, World
+from edge_world import PRICE_MICROS, Agent, ControlPlane, Crawler, SigningTestKey, Upstream, World
 
 PASSWORD = "E2e-correct-horse-battery-9"
 
@@ -158,3 +159,46 @@ def test_sigkill_mid_run_loses_and_duplicates_nothing(world, upstream, agent):
     assert amount - before_total == new * PRICE_MICROS
     assert world.balance_micros() == balance_before - new * PRICE_MICROS
     assert sql(f"SELECT count(*) FROM charges WHERE event_id LIKE 'agent:{agent_id(agent)}:%' AND status = 'rejected'") == "0"
+
+
+def test_standalone_mode_decides_from_a_policy_file(upstream, tmp_path):
+    """No control plane: a local policy file (the sync bundle format) prices the site; charges are still spooled."""
+    key = SigningTestKey()
+    account = str(uuid.uuid4())
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({
+        "version": "local", "full": True,
+        "sites": [{"id": str(uuid.uuid4()), "tenant_id": str(uuid.uuid4()), "name": "local", "status": "active",
+                   "hostnames": ["local.test"], "version": 1, "license_url": "https://local.test/license.xml",
+                   "pricing": {"currency": "USD", "default_price": {"micros": 20000, "currency": "USD"}}}],
+        "crawlers": [{"id": str(uuid.uuid4()), "operator_id": str(uuid.uuid4()), "name": "Bot", "status": "active",
+                      "product_token": "LocalBot", "purposes": ["search"],
+                      "keys": [{"thumbprint": key.key_id, "jwk": key.public_jwk}],
+                      "accounts": [{"id": account, "currency": "USD"}]}],
+        "blocklist": [{"id": str(uuid.uuid4()), "scope": "ua", "value": "BadScraper", "action": "block",
+                       "reason": "abuse", "deleted": False}],
+    }))
+    artifacts = os.environ.get("TOLLGATE_E2E_ARTIFACTS", str(tmp_path))
+    agent = Agent(env("TOLLGATE_EDGE_BIN"), tmp_path / "data", upstream.url, None, None,
+                  log=os.path.join(artifacts, "edge-standalone.log"), policy_file=policy,
+                  extra_env={"TOLLGATE_EDGE_FAIL_MODE": "closed"})
+    agent.start()
+    try:
+        crawler = Crawler(key)
+        asked = crawler.get(agent.url + "/page", "local.test")
+        assert asked.status_code == 402 and asked.headers["crawler-price"] == "USD 0.02"
+        assert asked.headers["link"] == '<https://local.test/license.xml>; rel="license"'
+        paid = crawler.get(agent.url + "/page", "local.test", {"crawler-max-price": "USD 0.05"})
+        assert paid.status_code == 200 and paid.headers["crawler-charged"] == "USD 0.02"
+        blocked = requests.get(agent.url + "/page", headers={"Host": "local.test", "User-Agent": "BadScraper/1"}, timeout=15)
+        assert blocked.status_code == 403 and blocked.headers["crawler-error"] == "CrawlerForbidden"
+        unknown = requests.get(agent.url + "/page", headers={"Host": "elsewhere.test"}, timeout=15)
+        assert unknown.status_code == 503  # fail closed: no site claims the host
+        spooled = [json.loads(line) for path in sorted((tmp_path / "data/spool").glob("usage-*.log"))
+                   for line in path.read_text().splitlines()]
+        assert [(r["sequence"], r["price"]["micros"], r["crawler_account_id"].lower()) for r in spooled] == [(1, 20000, account)]
+        metrics = requests.get(agent.admin_url + "/metrics", timeout=15).text
+        assert 'action="charge"' in metrics and 'crawler="LocalBot"' in metrics
+    finally:
+        agent.stop()
+    assert agent.process.returncode == 0
