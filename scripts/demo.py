@@ -25,7 +25,7 @@ PASSWORD = os.environ.get("DEMO_PASSWORD", "Demo-correct-horse-battery-9")
 
 def up(args):
     control_plane = ControlPlane(args.control_plane, args.tollgate, dict(os.environ), operator_email=args.operator)
-    world = World(control_plane, PASSWORD)
+    world = World(control_plane, PASSWORD, host="shop.demo", product_token="DemoBot")
     site = Upstream()
     agent = Agent(args.edge, Path(".demo/edge"), site.url, args.control_plane, world.enrollment_token,
                   log=Path(".demo/edge.log"))

@@ -73,8 +73,9 @@ public struct EdgeAgent {
             ]
         }
 
+        // Where x402 clients are told to register: the control plane's crawler sign-up.
         let responses = PayPerCrawlResponses(
-            registrationURL: configuration.controlPlaneURL.map { $0.appendingPathComponent("crawler").absoluteString })
+            registrationURL: configuration.controlPlaneURL.map { $0.appendingPathComponent("v1/crawler/signup").absoluteString })
         let pipeline = DecisionPipeline(
             stages: DecisionPipeline.standardStages(
                 failMode: configuration.failMode, responses: responses, spool: spool, allowances: allowances,

@@ -248,13 +248,13 @@ class ControlPlane:
 class World:
     """Tenant + site + crawler + funded account + enrollment token, ready for an agent."""
 
-    host = "shop.test"
-
-    def __init__(self, control_plane: ControlPlane, password: str, credit_micros: int = 10_000_000):
+    def __init__(self, control_plane: ControlPlane, password: str, credit_micros: int = 10_000_000,
+                 host: str | None = None, product_token: str | None = None):
+        """`host` and `product_token` default to unique values, so several worlds can share one database."""
         cp = self.control_plane = control_plane
         self.key = SigningTestKey()
         self.tenant_key = cp.tenant(f"Shop {uuid.uuid4().hex[:6]}", password)
-        self.host = f"shop-{uuid.uuid4().hex[:8]}.test"
+        self.host = host or f"shop-{uuid.uuid4().hex[:8]}.test"
         self.site = cp.api("POST", "/v1/sites", 201, self.tenant_key, json={
             "name": "Demo shop", "hostnames": [self.host],
             "pricing": {"currency": "USD", "default_price": {"micros": PRICE_MICROS, "currency": "USD"},
@@ -266,7 +266,7 @@ class World:
             "email": email, "password": password, "name": "Example Crawling Ltd"})["token"]
         self.account = cp.api("POST", "/v1/crawler/accounts", 201, self.crawler_token,
                               json={"name": "Main", "currency": "USD"})
-        product = "ExampleBot" + uuid.uuid4().hex[:6]
+        product = product_token or "ExampleBot" + uuid.uuid4().hex[:6]
         self.crawler = cp.api("POST", "/v1/crawler/crawlers", 201, self.crawler_token, json={
             "name": "Example Bot", "product_token": product, "user_agent": Crawler.user_agent,
             "contact": "https://crawler.example/bot", "purposes": ["training"], "keys": [self.key.public_jwk]})

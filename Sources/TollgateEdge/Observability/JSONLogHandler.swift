@@ -19,15 +19,13 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(
-        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String,
-        function: String, line: UInt
-    ) {
+    public func log(event: LogEvent) {
         var line = "{\"ts\":\"\(Date().formatted(.iso8601))\""
-        AccessLog.append("level", level.rawValue, to: &line)
+        AccessLog.append("level", event.level.rawValue, to: &line)
         AccessLog.append("label", label, to: &line)
-        AccessLog.append("message", message.description, to: &line)
-        for (key, value) in metadata.merging(explicit ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
+        AccessLog.append("message", event.message.description, to: &line)
+        if let error = event.error { AccessLog.append("error", "\(error)", to: &line) }
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
             AccessLog.append(key, "\(value)", to: &line)
         }
         line += "}\n"
