@@ -67,6 +67,20 @@ import TollgateCore
                 let again = try await client.sync(agent, since: since)
                 #expect(again.full && again.sites.count == 1 && again.crawlTokenKeys != nil, "since=\(since)")
             }
+            // A rotation of the crawl-token key sends the JWKS again, with the retired key while the token it signed
+            // is unexpired; nothing else changed.
+            let settled = try await client.settledVersion(agent, from: bundle.version)
+            _ = try await deps.operators.create(email: "root@tollgate.example", passwordHash: try await deps.passwords.hash(Self.password))
+            let (_, session) = try await client.json(
+                .post, "/v1/operator/sessions", body: #"{"email":"root@tollgate.example","password":"\#(Self.password)"}"#)
+            let (rotated, rotation) = try await client.json(
+                .post, "/v1/operator/signing-keys/crawl_token/rotate", headers: [.authorization: "Bearer \(session["token"] as? String ?? "")"])
+            #expect(rotated.status == .created, "\(rotation)")
+            let afterRotation = try await client.sync(agent, since: settled)
+            let rotatedKeys = try #require(afterRotation.crawlTokenKeys?.keys)
+            #expect(rotatedKeys.count == 2 && Set(rotatedKeys).isSuperset(of: jwks.keys))
+            #expect(afterRotation.sites.isEmpty && afterRotation.crawlers.isEmpty && afterRotation.revokedCrawlTokens.isEmpty)
+
             // The wait is bounded, and agent routes need the agent's own credential.
             let tooLong = try await client.execute(uri: "/v1/agent/sync?wait=61", method: .get, headers: agent.headers)
             #expect(tooLong.status == .unprocessableContent)
