@@ -67,6 +67,20 @@ import TollgateCore
                 let again = try await client.sync(agent, since: since)
                 #expect(again.full && again.sites.count == 1 && again.crawlTokenKeys != nil, "since=\(since)")
             }
+            // A rotation of the crawl-token key sends the JWKS again, with the retired key while the token it signed
+            // is unexpired; nothing else changed.
+            let settled = try await client.settledVersion(agent, from: bundle.version)
+            _ = try await deps.operators.create(email: "root@tollgate.example", passwordHash: try await deps.passwords.hash(Self.password))
+            let (_, session) = try await client.json(
+                .post, "/v1/operator/sessions", body: #"{"email":"root@tollgate.example","password":"\#(Self.password)"}"#)
+            let (rotated, rotation) = try await client.json(
+                .post, "/v1/operator/signing-keys/crawl_token/rotate", headers: [.authorization: "Bearer \(session["token"] as? String ?? "")"])
+            #expect(rotated.status == .created, "\(rotation)")
+            let afterRotation = try await client.sync(agent, since: settled)
+            let rotatedKeys = try #require(afterRotation.crawlTokenKeys?.keys)
+            #expect(rotatedKeys.count == 2 && Set(rotatedKeys).isSuperset(of: jwks.keys))
+            #expect(afterRotation.sites.isEmpty && afterRotation.crawlers.isEmpty && afterRotation.revokedCrawlTokens.isEmpty)
+
             // The wait is bounded, and agent routes need the agent's own credential.
             let tooLong = try await client.execute(uri: "/v1/agent/sync?wait=61", method: .get, headers: agent.headers)
             #expect(tooLong.status == .unprocessableContent)
@@ -310,12 +324,23 @@ import TollgateCore
             let d = try #require(try await client.allowances(fourth, [crawler.accountID]).allowances.first)
             #expect(d.status == .exhausted && d.remaining == usd(cents: 0))
 
-            // Many agents asking at once never hold more than the balance between them.
+            // Many agents asking at once, while charges are posted, never hold more than the balance between them
+            // (and grants and charges, which lock the same rows, do not deadlock).
             let agents = [first, second, elsewhere, fourth]
+            let site = try await client.createSite(owner, name: "Capped", hostname: "capped.example")
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for round in 0..<16 {
                     let agent = agents[round % agents.count]
                     group.addTask { _ = try await client.allowances(agent, [crawler.accountID]) }
+                }
+                for sequence in 1...4 {
+                    let charge = UsageRecord(
+                        sequence: UInt64(sequence), crawlerAccountID: crawler.accountID, siteID: site, url: "https://capped.example/\(sequence)",
+                        price: usd(cents: 1), occurredAt: Date())
+                    group.addTask {
+                        let status = try await client.usage(first, UsageBatch(events: [charge])).results.first?.status
+                        #expect(status == .posted)
+                    }
                 }
                 try await group.waitForAll()
             }
@@ -323,16 +348,16 @@ import TollgateCore
             for agent in agents {
                 held += try await client.sync(agent).allowances.filter { $0.status == .active }.map(\.remaining.micros).reduce(0, +)
             }
-            #expect(held > 0 && held <= usd(cents: 300).micros, "agents hold \(held) micros of 3000000")
+            let balance = try await deps.ledger.crawlerBalance(accountID: crawler.accountID, currency: .usd).balance
+            #expect(balance == usd(cents: 296) && held > 0 && held <= balance.micros, "agents hold \(held) micros of \(balance)")
 
             // A daily cap that is reached stops the allowance; so does a suspension; an unknown account is refused.
             let (capped, caps) = try await client.json(
                 .put, "/v1/crawler/accounts/\(crawler.accountID)/caps", headers: crawler.auth,
-                body: #"{"daily_cap":{"micros":20000,"currency":"USD"},"monthly_cap":null}"#)
+                body: #"{"daily_cap":{"micros":60000,"currency":"USD"},"monthly_cap":null}"#)
             #expect(capped.status == .ok, "\(caps)")
-            let site = try await client.createSite(owner, name: "Capped", hostname: "capped.example")
             let spend = UsageRecord(
-                sequence: 1, crawlerAccountID: crawler.accountID, siteID: site, url: "https://capped.example/", price: usd(cents: 2), occurredAt: Date())
+                sequence: 5, crawlerAccountID: crawler.accountID, siteID: site, url: "https://capped.example/", price: usd(cents: 2), occurredAt: Date())
             #expect(try await client.usage(first, UsageBatch(events: [spend])).results.first?.status == .posted)
             let atCap = try #require(try await client.allowances(second, [crawler.accountID]).allowances.first)
             #expect(atCap.status == .capped && atCap.remaining == usd(cents: 0))

@@ -58,9 +58,10 @@ import Testing
             let (_, spare) = try await client.json(.post, "/v1/agents/enrollment-tokens", headers: bob.sessionHeaders, body: #"{"label":"spare"}"#)
             let (_, agent) = try await client.json(
                 .post, "/v1/agent/enroll", body: #"{"token":"\#(token["token"] as! String)","name":"bob-edge","version":"1.0.0"}"#)
+            let (_, block) = try await client.json(.post, "/v1/blocklist", headers: bob.sessionHeaders, body: #"{"scope":"ip","value":"192.0.2.1"}"#)
             let ids = [
                 "user_id": bob.userID, "id": bobKey.id, "invite": invite["id"] as! String, "site": site["id"] as! String,
-                "agent": agent["agent_id"] as! String, "enrollment_token": spare["id"] as! String,
+                "agent": agent["agent_id"] as! String, "enrollment_token": spare["id"] as! String, "block": block["id"] as! String,
             ]
 
             var checked = 0
@@ -70,6 +71,7 @@ import Testing
                     else if operation.path.hasPrefix("/v1/sites/") { [ids["site"]!] }
                     else if operation.path.hasPrefix("/v1/agents/enrollment-tokens/") { [ids["enrollment_token"]!] }
                     else if operation.path.hasPrefix("/v1/agents/") { [ids["agent"]!] }
+                    else if operation.path.hasPrefix("/v1/blocklist/") { [ids["block"]!] }
                     else { [ids["user_id"]!, ids["id"]!] }
                 for id in candidates {
                     let path = operation.path.replacingOccurrences(of: #"\{[a-z_]+\}"#, with: id, options: .regularExpression)
@@ -92,6 +94,8 @@ import Testing
             let (_, bobSite) = try await client.json(.get, "/v1/sites/\(ids["site"]!)", headers: bearer(bobKey.secret))
             #expect(bobSite["name"] as? String == "Bob's blog" && bobSite["version"] as? Int == 1 && bobSite["status"] as? String == "active")
             #expect(try await client.json(.get, "/v1/agents/\(ids["agent"]!)", headers: bearer(bobKey.secret)).1["status"] as? String == "active")
+            let (_, bobBlocklist) = try await client.json(.get, "/v1/blocklist", headers: bearer(bobKey.secret))
+            #expect((bobBlocklist["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [ids["block"]])
             let (_, bobTokens) = try await client.json(.get, "/v1/agents/enrollment-tokens", headers: bearer(bobKey.secret))
             #expect((bobTokens["items"] as? [[String: Any]])?.first { $0["id"] as? String == ids["enrollment_token"] }?["status"] as? String == "pending")
         }

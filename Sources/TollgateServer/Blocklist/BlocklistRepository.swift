@@ -1,10 +1,5 @@
 import Foundation
 
-enum BlocklistError: Error, Equatable {
-    /// No live entry of the tenant has this id.
-    case notFound
-}
-
 /// A tenant's blocklist. Every method runs in one tenant-scoped transaction; changes and their audit events commit
 /// together.
 protocol BlocklistRepository: Sendable {

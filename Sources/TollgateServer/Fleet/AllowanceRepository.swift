@@ -1,11 +1,6 @@
 import Foundation
 import TollgateCore
 
-enum AllowanceError: Error, Equatable {
-    /// No crawler account has this id.
-    case unknownAccount(UUID)
-}
-
 /// Agents' spending allowances on crawler accounts (`agent_allowances`).
 protocol AllowanceRepository: Sendable {
     /// Grants `agent` a new allowance on each account, in one transaction that locks the accounts, so two agents
