@@ -106,6 +106,30 @@ import Testing
         }
     }
 
+    @Test func aTokenForSeveralAgentsEnrollsThatManyConcurrently() async throws {
+        try await withApp { client, _ in
+            let owner = try await client.signup("replicas@example.com", tenant: "Replicas Co")
+            let (id, token) = try await Self.createToken(client, owner.sessionHeaders, body: #"{"label":"statefulset","max_uses":3}"#)
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for index in 0..<5 {
+                    group.addTask { try await Self.enroll(client, token, name: "edge-\(index)").0.status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .created }.count == 3, "\(statuses)")
+            #expect(statuses.filter { $0 == .gone }.count == 2, "\(statuses)")
+            let (_, listed) = try await client.json(.get, "/v1/agents/enrollment-tokens", headers: owner.sessionHeaders)
+            let item = try #require((listed["items"] as? [[String: Any]])?.first { $0["id"] as? String == id })
+            #expect(item["uses"] as? Int == 3 && item["max_uses"] as? Int == 3 && item["status"] as? String == "used")
+            let (_, agents) = try await client.json(.get, "/v1/agents", headers: owner.sessionHeaders)
+            #expect((agents["items"] as? [[String: Any]])?.count == 3)
+
+            let (tooMany, problem) = try await client.json(
+                .post, "/v1/agents/enrollment-tokens", headers: owner.sessionHeaders, body: #"{"label":"x","max_uses":1001}"#)
+            #expect(tooMany.status == .unprocessableContent && "\(problem)".contains("max_uses"), "\(problem)")
+        }
+    }
+
     @Test func expiredRevokedUnknownAndInvalidTokensAreRefused() async throws {
         try await withApp { client, url in
             let owner = try await client.signup("expiry@example.com")

@@ -28,6 +28,8 @@ struct AgentsPage {
         let id: String
         let label: String
         let status: String
+        /// "0 of 3"
+        let uses: String
         let pending: Bool
         let expires: String
         let created: String
@@ -74,18 +76,27 @@ struct AgentsPage {
             guard let ttl = Self.lifetimes.first(where: { $0.0 == form["ttl_seconds"] }).flatMap({ Int($0.0) }) else {
                 throw Problem.invalid(field: "ttl_seconds", "choose one of the offered lifetimes")
             }
+            let maxUses: Int?
+            if form["max_uses"].isEmpty {
+                maxUses = nil
+            } else if let uses = Int(form["max_uses"]) {
+                maxUses = uses
+            } else {
+                throw Problem.invalid(field: "max_uses", "enter a whole number of agents, from 1 to \(AgentService.maxUses)")
+            }
             let (token, secret) = try await service.createToken(
-                label: form["label"], ttlSeconds: ttl, by: principal, caller: Caller(request: request, context: context))
-            // One token enrolls one agent, hence one replica; the chart's README covers scaling out.
+                label: form["label"], ttlSeconds: ttl, maxUses: maxUses, by: principal,
+                caller: Caller(request: request, context: context))
+            // A token for several agents installs as many replicas; otherwise one.
             let command = "helm install tollgate-edge ./helm/tollgate-edge --set controlPlane.url=\(publicURL) "
-                + "--set enrollmentToken=\(secret) --set upstream.url=http://<your-site-service>:80 --set replicas=1"
+                + "--set enrollmentToken=\(secret) --set upstream.url=http://<your-site-service>:80 --set replicas=\(token.maxUses)"
             let page = try await view(
                 principal,
                 newToken: NewToken(label: token.label, token: secret, expires: DisplayDate.format(token.expiresAt), installCommand: command))
             return pages.render("agents", page, status: .created)
         } catch let problem as Problem where problem.status.code < 500 {
             var page = try await view(principal, lifetime: form["ttl_seconds"])
-            page.show(problem, values: form.values("label"))
+            page.show(problem, values: form.values("label", "max_uses"))
             return pages.render("agents", page, status: problem.status)
         }
     }
@@ -129,7 +140,8 @@ struct AgentsPage {
             },
             tokens: tokens.map { token in
                 TokenRow(
-                    id: token.id.uuidString, label: token.label, status: token.status, pending: token.status == "pending",
+                    id: token.id.uuidString, label: token.label, status: token.status, uses: "\(token.uses) of \(token.maxUses)",
+                    pending: token.status == "pending",
                     expires: DisplayDate.format(token.expiresAt), created: DisplayDate.format(token.createdAt))
             },
             canManage: principal.permissions.contains(.sitesWrite),

@@ -1,18 +1,22 @@
 import Foundation
 
-/// A one-time token a tenant hands to a new edge agent; the agent exchanges it for its own credential.
+/// A token a tenant hands to new edge agents; each agent exchanges it for its own credential. It enrolls
+/// `maxUses` agents (one unless asked otherwise, e.g. for the replicas of a StatefulSet).
 public struct EnrollmentToken: Sendable, Equatable {
     public let id: UUID
     public let label: String
     public let expiresAt: Date
+    public let maxUses: Int
+    public let uses: Int
+    /// The latest use and the agent it enrolled.
     public let usedAt: Date?
     public let usedByAgent: UUID?
     public let revokedAt: Date?
     public let createdAt: Date
 
-    /// pending, used, expired or revoked.
+    /// pending (uses left), used (all of them), expired or revoked.
     public var status: String {
-        if usedAt != nil { return "used" }
+        if uses >= maxUses { return "used" }
         if revokedAt != nil { return "revoked" }
         if expiresAt <= Date() { return "expired" }
         return "pending"
@@ -56,18 +60,19 @@ public enum AgentError: Error, Equatable {
 
 public protocol AgentRepository: Sendable {
     func createToken(
-        tenantID: UUID, label: String, tokenHash: [UInt8], expiresAt: Date, createdBy: UUID?, audit: (UUID) -> AuditRecord
+        tenantID: UUID, label: String, tokenHash: [UInt8], expiresAt: Date, maxUses: Int, createdBy: UUID?,
+        audit: (UUID) -> AuditRecord
     ) async throws -> EnrollmentToken
     /// Newest first; `after` is the last token of the previous page.
     func tokens(tenantID: UUID, limit: Int, after: UUID?) async throws -> [EnrollmentToken]
     func token(tenantID: UUID, id: UUID) async throws -> EnrollmentToken?
-    /// Throws `AgentError.notFound` when there is no such unused, unrevoked token.
+    /// Throws `AgentError.notFound` when there is no such unrevoked token with uses left.
     func revokeToken(tenantID: UUID, id: UUID, audit: AuditRecord) async throws
 
     /// Platform-wide: the token with this hash and its tenant, whatever its state.
     func ticket(tokenHash: [UInt8]) async throws -> EnrollmentTicket?
-    /// Claims the token (still unused, unrevoked, unexpired) and creates the agent, atomically; throws
-    /// `AgentError.tokenUnusable` when another request claimed it first or it lapsed meanwhile.
+    /// Claims one use of the token (uses left, unrevoked, unexpired) and creates the agent, atomically; throws
+    /// `AgentError.tokenUnusable` when other requests took the last use first or it lapsed meanwhile.
     func enroll(
         tenantID: UUID, tokenID: UUID, name: String, version: String, credentialHash: [UInt8], address: String,
         audit: (Agent) -> AuditRecord

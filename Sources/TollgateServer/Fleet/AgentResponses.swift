@@ -12,6 +12,7 @@ struct EnrollmentTokenResponse: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, label, status, token
+        case maxUses = "max_uses", uses
         case expiresAt = "expires_at", usedAt = "used_at", usedByAgent = "used_by_agent", revokedAt = "revoked_at", createdAt = "created_at"
     }
 
@@ -21,6 +22,8 @@ struct EnrollmentTokenResponse: Encodable {
         try container.encode(token.label, forKey: .label)
         try container.encode(token.status, forKey: .status)
         try container.encode(token.expiresAt, forKey: .expiresAt)
+        try container.encode(token.maxUses, forKey: .maxUses)
+        try container.encode(token.uses, forKey: .uses)
         try container.encode(token.usedAt, forKey: .usedAt)
         try container.encode(token.usedByAgent, forKey: .usedByAgent)
         try container.encode(token.revokedAt, forKey: .revokedAt)

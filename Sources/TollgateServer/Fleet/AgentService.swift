@@ -1,8 +1,9 @@
 import Foundation
 import HTTPTypes
 
-/// Enrollment tokens and edge-agent credentials: a token is shown once and exchanged once, for a credential that is
-/// itself shown once; both are stored only HMAC-hashed. Every change lands in the tenant's audit chain.
+/// Enrollment tokens and edge-agent credentials: a token is shown once and exchanged once per agent it may enroll
+/// (one by default), each time for a credential that is itself shown once; both are stored only HMAC-hashed. Every
+/// change lands in the tenant's audit chain.
 struct AgentService: Sendable {
     let agents: any AgentRepository
     let tokens: TokenHasher
@@ -16,22 +17,29 @@ struct AgentService: Sendable {
     static let minTTL = 60
     static let maxTTL = 7 * 86_400
     static let defaultTTL = 3_600
+    static let maxUses = 1_000
 
-    func createToken(label rawLabel: String, ttlSeconds: Int?, by principal: Principal, caller: Caller) async throws -> (EnrollmentToken, secret: String) {
+    func createToken(
+        label rawLabel: String, ttlSeconds: Int?, maxUses: Int?, by principal: Principal, caller: Caller
+    ) async throws -> (EnrollmentToken, secret: String) {
         try principal.require(.sitesWrite)
         let label = try Self.text(rawLabel, field: "label", max: Self.maxLabelLength)
         let ttl = ttlSeconds ?? Self.defaultTTL
         guard (Self.minTTL...Self.maxTTL).contains(ttl) else {
             throw Problem.invalid(field: "ttl_seconds", "must be from \(Self.minTTL) (1 minute) to \(Self.maxTTL) (7 days)")
         }
+        let uses = maxUses ?? 1
+        guard (1...Self.maxUses).contains(uses) else {
+            throw Problem.invalid(field: "max_uses", "must be from 1 to \(Self.maxUses) agents")
+        }
         let secret = Tokens.agentEnrollment()
         let token = try await agents.createToken(
             tenantID: principal.tenant.id, label: label, tokenHash: tokens.hash(secret), expiresAt: Date().addingTimeInterval(Double(ttl)),
-            createdBy: principal.user?.id,
+            maxUses: uses, createdBy: principal.user?.id,
             audit: { id in
                 AuditRecord(
                     action: "agent.enrollment_token_created", actor: principal.actor, clientAddress: caller.clientAddress,
-                    targetType: "agent_enrollment_token", targetID: id.uuidString, details: ["label": label, "ttl_seconds": String(ttl)])
+                    targetType: "agent_enrollment_token", targetID: id.uuidString, details: ["label": label, "ttl_seconds": String(ttl), "max_uses": String(uses)])
             })
         return (token, secret)
     }
@@ -40,11 +48,11 @@ struct AgentService: Sendable {
         try principal.require(.sitesWrite)
         guard let token = try await agents.token(tenantID: principal.tenant.id, id: id) else { throw Problem.notFound("Enrollment token \(id)") }
         func conflict(_ token: EnrollmentToken) -> Problem {
-            token.usedAt != nil
+            token.uses >= token.maxUses
                 ? Problem.conflict("enrollment-token-used", "Enrollment token '\(token.label)' was already used; revoke the agent instead.")
                 : Problem.conflict("already-revoked", "Enrollment token '\(token.label)' is already revoked.")
         }
-        guard token.usedAt == nil, token.revokedAt == nil else { throw conflict(token) }
+        guard token.uses < token.maxUses, token.revokedAt == nil else { throw conflict(token) }
         do {
             try await agents.revokeToken(
                 tenantID: principal.tenant.id, id: id,
@@ -105,7 +113,12 @@ struct AgentService: Sendable {
     }
 
     static func usable(_ token: EnrollmentToken) throws {
-        if token.usedAt != nil { throw unusable("The enrollment token was already used; each token enrolls one agent.") }
+        if token.uses >= token.maxUses {
+            throw unusable(
+                token.maxUses == 1
+                    ? "The enrollment token was already used; each token enrolls one agent."
+                    : "The enrollment token has enrolled all \(token.maxUses) agents it was created for.")
+        }
         if token.revokedAt != nil { throw unusable("The enrollment token was revoked.") }
         if token.expiresAt <= Date() { throw unusable("The enrollment token has expired; create a new one.") }
     }

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// `/v1/agents`: a tenant's edge agents and the one-time enrollment tokens that add them.
+/// `/v1/agents`: a tenant's edge agents and the enrollment tokens that add them.
 struct AgentsController {
     let service: AgentService
     let agents: any AgentRepository
@@ -9,13 +9,15 @@ struct AgentsController {
     struct CreateTokenBody: JSONRequestBody {
         let label: String
         let ttlSeconds: Int?
-        enum CodingKeys: String, CodingKey, CaseIterable { case label, ttlSeconds = "ttl_seconds" }
+        let maxUses: Int?
+        enum CodingKeys: String, CodingKey, CaseIterable { case label, ttlSeconds = "ttl_seconds", maxUses = "max_uses" }
 
-        /// An absent `ttl_seconds` means the default; null is refused rather than read as "the default".
+        /// An absent `ttl_seconds` or `max_uses` means the default; null is refused rather than read as "the default".
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             label = try container.decode(String.self, forKey: .label)
             ttlSeconds = container.contains(.ttlSeconds) ? try container.decode(Int.self, forKey: .ttlSeconds) : nil
+            maxUses = container.contains(.maxUses) ? try container.decode(Int.self, forKey: .maxUses) : nil
         }
     }
 
@@ -41,7 +43,7 @@ struct AgentsController {
         let principal = try context.require(.sitesWrite)
         let body = try await request.decodeJSON(CreateTokenBody.self, context: context)
         let (token, secret) = try await service.createToken(
-            label: body.label, ttlSeconds: body.ttlSeconds, by: principal, caller: Caller(request: request, context: context))
+            label: body.label, ttlSeconds: body.ttlSeconds, maxUses: body.maxUses, by: principal, caller: Caller(request: request, context: context))
         return try .json(EnrollmentTokenResponse(token, secret: secret), status: .created)
     }
 

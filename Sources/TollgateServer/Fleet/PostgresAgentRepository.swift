@@ -6,19 +6,20 @@ public struct PostgresAgentRepository: AgentRepository {
 
     public init(database: Database) { self.database = database }
 
-    private static let tokenColumns = "id, label, expires_at, used_at, used_by_agent, revoked_at, created_at"
+    private static let tokenColumns = "id, label, expires_at, max_uses, use_count, used_at, used_by_agent, revoked_at, created_at"
     private static let agentColumns = "id, tenant_id, name, version, address, last_seen_at, revoked_at, enrolled_with, created_at"
 
     // MARK: Enrollment tokens
 
     public func createToken(
-        tenantID: UUID, label: String, tokenHash: [UInt8], expiresAt: Date, createdBy: UUID?, audit: (UUID) -> AuditRecord
+        tenantID: UUID, label: String, tokenHash: [UInt8], expiresAt: Date, maxUses: Int, createdBy: UUID?,
+        audit: (UUID) -> AuditRecord
     ) async throws -> EnrollmentToken {
         try await database.withTenant(tenantID) { connection in
             let rows = try await connection.query(
                 """
-                INSERT INTO agent_enrollment_tokens (tenant_id, label, token_hash, expires_at, created_by)
-                VALUES (\(tenantID), \(label), \(bytea: tokenHash), \(expiresAt), \(createdBy))
+                INSERT INTO agent_enrollment_tokens (tenant_id, label, token_hash, expires_at, max_uses, created_by)
+                VALUES (\(tenantID), \(label), \(bytea: tokenHash), \(expiresAt), \(maxUses), \(createdBy))
                 RETURNING \(unescaped: Self.tokenColumns)
                 """, logger: database.logger)
             let created = try await Self.tokens(rows)[0]
@@ -54,7 +55,7 @@ public struct PostgresAgentRepository: AgentRepository {
             let revoked = try await connection.query(
                 """
                 UPDATE agent_enrollment_tokens SET revoked_at = now()
-                WHERE tenant_id = \(tenantID) AND id = \(id) AND revoked_at IS NULL AND used_at IS NULL RETURNING id
+                WHERE tenant_id = \(tenantID) AND id = \(id) AND revoked_at IS NULL AND use_count < max_uses RETURNING id
                 """, logger: database.logger
             ).decode(UUID.self).first { _ in true }
             guard revoked != nil else { throw AgentError.notFound }
@@ -66,17 +67,19 @@ public struct PostgresAgentRepository: AgentRepository {
         let found: EnrollmentTicket? = try await database.withPlatform { connection in
             let rows = try await connection.query(
                 """
-                SELECT e.tenant_id, t.status, e.id, e.label, e.expires_at, e.used_at, e.used_by_agent, e.revoked_at, e.created_at
+                SELECT e.tenant_id, t.status, e.id, e.label, e.expires_at, e.max_uses, e.use_count, e.used_at, e.used_by_agent,
+                       e.revoked_at, e.created_at
                 FROM agent_enrollment_tokens e JOIN tenants t ON t.id = e.tenant_id
                 WHERE e.token_hash = \(bytea: tokenHash)
                 """, logger: database.logger)
-            for try await (tenantID, status, id, label, expires, used, usedBy, revoked, created) in rows.decode(
-                (UUID, String, UUID, String, Date, Date?, UUID?, Date?, Date).self)
+            for try await (tenantID, status, id, label, expires, maxUses, uses, used, usedBy, revoked, created) in rows.decode(
+                (UUID, String, UUID, String, Date, Int, Int, Date?, UUID?, Date?, Date).self)
             {
                 return EnrollmentTicket(
                     tenantID: tenantID, tenantActive: status == "active",
                     token: EnrollmentToken(
-                        id: id, label: label, expiresAt: expires, usedAt: used, usedByAgent: usedBy, revokedAt: revoked, createdAt: created))
+                        id: id, label: label, expiresAt: expires, maxUses: maxUses, uses: uses, usedAt: used,
+                        usedByAgent: usedBy, revokedAt: revoked, createdAt: created))
             }
             return nil
         }
@@ -95,12 +98,13 @@ public struct PostgresAgentRepository: AgentRepository {
                 RETURNING \(unescaped: Self.agentColumns)
                 """, logger: database.logger)
             let agent = try await Self.agents(rows)[0]
-            // The claim: a concurrent enrollment with the same token waits on the row lock, then finds it used.
+            // The claim: concurrent enrollments with the same token queue on the row lock; each takes one use while
+            // any is left.
             let claimed = try await connection.query(
                 """
-                UPDATE agent_enrollment_tokens SET used_at = now(), used_by_agent = \(agent.id)
+                UPDATE agent_enrollment_tokens SET use_count = use_count + 1, used_at = now(), used_by_agent = \(agent.id)
                 WHERE tenant_id = \(tenantID) AND id = \(tokenID)
-                  AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+                  AND use_count < max_uses AND revoked_at IS NULL AND expires_at > now()
                 RETURNING id
                 """, logger: database.logger
             ).decode(UUID.self).first { _ in true }
@@ -180,11 +184,13 @@ public struct PostgresAgentRepository: AgentRepository {
 
     private static func tokens(_ rows: PostgresRowSequence) async throws -> [EnrollmentToken] {
         var result: [EnrollmentToken] = []
-        for try await (id, label, expires, used, usedBy, revoked, created) in rows.decode(
-            (UUID, String, Date, Date?, UUID?, Date?, Date).self)
+        for try await (id, label, expires, maxUses, uses, used, usedBy, revoked, created) in rows.decode(
+            (UUID, String, Date, Int, Int, Date?, UUID?, Date?, Date).self)
         {
             result.append(
-                EnrollmentToken(id: id, label: label, expiresAt: expires, usedAt: used, usedByAgent: usedBy, revokedAt: revoked, createdAt: created))
+                EnrollmentToken(
+                    id: id, label: label, expiresAt: expires, maxUses: maxUses, uses: uses, usedAt: used, usedByAgent: usedBy,
+                    revokedAt: revoked, createdAt: created))
         }
         return result
     }

@@ -11,13 +11,18 @@ extension Schemas {
                         "type": "integer", "minimum": AgentService.minTTL, "maximum": AgentService.maxTTL, "default": AgentService.defaultTTL,
                         "description": "How long the token can be used, in seconds.",
                     ],
+                    "max_uses": [
+                        "type": "integer", "minimum": 1, "maximum": AgentService.maxUses, "default": 1,
+                        "description": "How many agents the token may enroll, e.g. the replicas of a StatefulSet.",
+                    ],
                 ], required: ["label"]),
             "EnrollmentToken": object(
                 [
                     "id": uuid, "label": string(), "status": string(["enum": ["pending", "used", "expired", "revoked"]]),
-                    "expires_at": time, "used_at": nullableTime, "used_by_agent": nullableUUID, "revoked_at": nullableTime, "created_at": time,
+                    "expires_at": time, "max_uses": ["type": "integer", "minimum": 1], "uses": ["type": "integer", "minimum": 0],
+                    "used_at": nullableTime, "used_by_agent": nullableUUID, "revoked_at": nullableTime, "created_at": time,
                     "token": string(["pattern": "^tge_[0-9A-Za-z]{43}$", "description": "The enrollment token; only in the creation response."]),
-                ], required: ["id", "label", "status", "expires_at", "used_at", "used_by_agent", "revoked_at", "created_at"]),
+                ], required: ["id", "label", "status", "expires_at", "max_uses", "uses", "used_at", "used_by_agent", "revoked_at", "created_at"]),
             "EnrollmentTokenPage": page("EnrollmentToken"),
             "EnrollmentRequest": object(
                 [
