@@ -37,6 +37,7 @@ bench:
 	scripts/install-deps.sh --bench
 	bench/run.sh
 	bench/top-ups.sh
+	bench/edge.sh
 
 # `swift package clean` keeps the fetched dependencies, so a rebuild needs no network (rm -rf .build would not).
 clean:

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Writes what bench/edge.sh needs: a standalone policy file (one site priced USD 0.01, the demo crawler with the
-RFC 9421 test key) and a wrk Lua script that sends a Web Bot Auth-signed paid request (valid for 15 minutes, so
-wrk can repeat it; the agent charges every repetition, which is what the measurement wants).
+RFC 9421 test key) and a wrk Lua script that sends Web Bot Auth-signed paid requests, each with its own nonce (valid
+for 15 minutes), so every one is verified, priced, charged and spooled.
 
-Usage: edge_setup.py OUT_DIR HOST AGENT_URL"""
+Usage: edge_setup.py OUT_DIR HOST AGENT_URL [PRE-SIGNED REQUESTS]"""
 
+import base64
 import json
 import sys
 import uuid
@@ -32,15 +33,74 @@ policy = {
 }
 (out / "policy.json").write_text(json.dumps(policy, indent=1))
 
-request = requests.Request("GET", f"http://{host}/article", headers={
-    "Host": host, "User-Agent": Crawler.user_agent, "crawler-exact-price": "USD 0.01",
-    "Signature-Agent": 'sig1="https://crawler.example"'}).prepare()
-now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+# Paid requests must each carry their own nonce: the agent serves a replayed signature without charging it again.
+# The signature base is built here (RFC 9421 §2.5) and checked once against http-message-signatures' own.
+created = int(dt.datetime.now(dt.timezone.utc).timestamp())
+expires = created + 900
+agent_header = 'sig1="https://crawler.example"'
+components = '("@authority" "signature-agent";key="sig1" "crawler-exact-price")'
+
+
+def signature_input(nonce: str) -> str:
+    return (f'{components};created={created};keyid="{key.key_id}";alg="ed25519";expires={expires};'
+            f'nonce="{nonce}";tag="web-bot-auth"')
+
+
+def sign(nonce: str) -> str:
+    base = (f'"@authority": {host}\n"signature-agent";key="sig1": "https://crawler.example"\n'
+            f'"crawler-exact-price": USD 0.01\n"@signature-params": {signature_input(nonce)}')
+    return base64.b64encode(key.private.sign(base.encode())).decode()
+
+
+sample = requests.Request("GET", f"http://{host}/article", headers={
+    "Host": host, "crawler-exact-price": "USD 0.01", "Signature-Agent": agent_header}).prepare()
 HTTPMessageSigner(signature_algorithm=algorithms.ED25519, key_resolver=key).sign(
-    request, key_id=key.key_id, label="sig1", tag="web-bot-auth",
+    sample, key_id=key.key_id, label="sig1", tag="web-bot-auth",
     covered_component_ids=("@authority", '"signature-agent";key="sig1"', "crawler-exact-price"),
-    created=now, expires=now + dt.timedelta(minutes=15), nonce="bench")
-lua = "".join(f'wrk.headers["{name}"] = {json.dumps(value)}\n' for name, value in request.headers.items())
-(out / "paid.lua").write_text(lua)
-(out / "hey-paid.args").write_text("\n".join(f"-H\n{name}: {value}" for name, value in request.headers.items()
-                                             if name.lower() != "host") + "\n")
+    created=dt.datetime.fromtimestamp(created, dt.timezone.utc), expires=dt.datetime.fromtimestamp(expires, dt.timezone.utc),
+    nonce="check")
+assert sample.headers["Signature"] == f"sig1=:{sign('check')}:", "hand-built signature base differs from the library's"
+assert sample.headers["Signature-Input"] == f"sig1={signature_input('check')}", sample.headers["Signature-Input"]
+
+count = int(sys.argv[4]) if len(sys.argv) > 4 else 300_000
+with open(out / "paid.txt", "w") as signed:
+    for i in range(count):
+        signed.write(f"n{i} {sign(f'n{i}')}\n")
+# LuaJIT caps the constants of one chunk, so wrk's script reads the pre-signed requests from paid.txt; thread k of
+# n takes every n-th line starting at k, so no two threads send the same nonce.
+(out / "paid.lua").write_text(f'''local prefix = {json.dumps(components + f';created={created};keyid="{key.key_id}";alg="ed25519";expires={expires};nonce="')}
+wrk.headers["Host"] = "{host}"
+wrk.headers["crawler-exact-price"] = "USD 0.01"
+wrk.headers["Signature-Agent"] = {json.dumps(agent_header)}
+wrk.headers["User-Agent"] = {json.dumps(Crawler.user_agent)}
+local created = 0
+function setup(thread)
+  thread:set("offset", created)
+  created = created + 1
+end
+local signed, index = {{}}, 1
+function init(args)
+  local threads = tonumber(os.getenv("WRK_THREADS") or "2")
+  local line = 0
+  for text in io.lines("{out / 'paid.txt'}") do
+    if line % threads == offset then
+      local nonce, signature = text:match("(%S+) (%S+)")
+      signed[#signed + 1] = {{nonce, signature}}
+    end
+    line = line + 1
+  end
+end
+function request()
+  local entry = signed[index]
+  if entry == nil then error("out of pre-signed requests; pass a larger count to bench/edge_setup.py") end
+  index = index + 1
+  wrk.headers["Signature-Input"] = "sig1=" .. prefix .. entry[1] .. '";tag="web-bot-auth"'
+  wrk.headers["Signature"] = "sig1=:" .. entry[2] .. ":"
+  return wrk.format("GET", "/article")
+end
+''')
+# hey sends one fixed request: enough for the latency run, where a replay is still verified and priced (only the
+# second charge is skipped).
+(out / "hey-paid.args").write_text("\n".join(f"-H\n{name}: {value}" for name, value in [
+    ("crawler-exact-price", "USD 0.01"), ("Signature-Agent", agent_header), ("User-Agent", Crawler.user_agent),
+    ("Signature-Input", f"sig1={signature_input('hey')}"), ("Signature", f"sig1=:{sign('hey')}:")]) + "\n")

@@ -55,6 +55,34 @@ import TollgateCore
         #expect(spooled.first?.sequence == 1)
     }
 
+    @Test func aRetriedSignedRequestIsNotBilledTwice() throws {
+        let fixture = try EdgeFixture()
+        let request = try fixture.request("/a", headers: [("crawler-exact-price", "USD 0.01")], signedWith: EdgeFixture.testKey)
+        let first = try #require(try fixture.decide(request).plan)
+        #expect(try fixture.upstreamAnswers(.ok, to: first).headers["crawler-charged"] == ["USD 0.01"])
+        // The same signed request again (same nonce): served, says what it cost, spools nothing more.
+        let retry = try #require(try fixture.decide(request).plan)
+        #expect(try fixture.upstreamAnswers(.ok, to: retry).headers["crawler-charged"] == ["USD 0.01"])
+        #expect(fixture.spool.unacknowledged(limit: 10).count == 1)
+        // A new signature (new nonce) is a new crawl, billed again.
+        let again = try fixture.request("/a", headers: [("crawler-exact-price", "USD 0.01")], signedWith: EdgeFixture.testKey)
+        _ = try fixture.upstreamAnswers(.ok, to: try #require(try fixture.decide(again).plan))
+        #expect(fixture.spool.unacknowledged(limit: 10).count == 2)
+    }
+
+    @Test func recentChargesForgetKeysOnceTheirSignatureLapses() {
+        let recent = RecentCharges(capacity: 2)
+        let now = Date(timeIntervalSince1970: 1_000)
+        #expect(recent.claim("a", until: 1_010, now: now))
+        #expect(!recent.claim("a", until: 1_010, now: now))
+        #expect(recent.claim("b", until: 1_020, now: now))
+        // Full: the entry lapsing first makes room.
+        #expect(recent.claim("c", until: 1_030, now: now))
+        #expect(recent.count == 2)
+        #expect(recent.claim("a", until: 1_040, now: now))
+        #expect(recent.claim("b", until: 1_050, now: Date(timeIntervalSince1970: 1_021)))
+    }
+
     @Test func priceOffersAreCheckedAsCloudflareDoes() throws {
         let fixture = try EdgeFixture()
         func answer(_ headers: [(String, String)]) throws -> EdgeVerdict {

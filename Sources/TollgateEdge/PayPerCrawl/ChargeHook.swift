@@ -4,11 +4,15 @@ import NIOHTTP1
 import TollgateCore
 
 /// Charges a paid request when, and only when, the upstream answers 2xx: the charge is appended to the spool and
-/// fsync'd, then `crawler-charged` (the exact amount spooled) is added and the head released to the client.
+/// fsync'd, then `crawler-charged` (the exact amount spooled) is added and the head released to the client. A retry
+/// of a request already charged (same key id, nonce and URL) is served without a second charge; its answer still
+/// says what the request cost.
 struct ChargeHook: UpstreamResponseHook {
     let spool: UsageSpool
+    let recentCharges: RecentCharges
     let allowances: AllowanceBook
     let draft: UsageDraft
+    let requestKeyExpires: Int64?
     let site: SyncSite
     let x402: Bool
 
@@ -17,20 +21,30 @@ struct ChargeHook: UpstreamResponseHook {
         OriginPriceHook.strip(&head)
         guard (200..<300).contains(head.status.code) else { return eventLoop.makeSucceededFuture(head) }
         let price = draft.price
+        let key = draft.requestKey.flatMap { key in requestKeyExpires.map { (key, $0) } }
+        if let (key, expires) = key, !recentCharges.claim(key, until: expires, now: Date()) {
+            return eventLoop.makeSucceededFuture(paid(head, at: Date()))
+        }
         allowances.charged(draft.crawlerAccountID, price)
-        let stripped = head
-        return spool.append(draft, on: eventLoop).map { [x402, site] record in
-            var head = stripped
-            if let charged = try? PriceString.format(price) { head.headers.replaceOrAdd(name: PayPerCrawlHeader.charged, value: charged) }
-            if x402, let response = X402.paymentResponse(price: price, at: record.occurredAt) {
-                head.headers.replaceOrAdd(name: PayPerCrawlHeader.paymentResponse, value: response)
-            }
-            PayPerCrawlResponses.addLicenseLink(site, to: &head.headers)
-            return head
-        }.flatMapErrorThrowing { error in
+        return spool.append(draft, on: eventLoop).map { record in
+            paid(head, at: record.occurredAt)
+        }.flatMapErrorThrowing { [recentCharges] error in
             allowances.acknowledged(draft.crawlerAccountID, price)
+            if let (key, _) = key { recentCharges.release(key) }
             throw error
         }
+    }
+
+    private func paid(_ head: HTTPResponseHead, at date: Date) -> HTTPResponseHead {
+        var head = head
+        if let charged = try? PriceString.format(draft.price) {
+            head.headers.replaceOrAdd(name: PayPerCrawlHeader.charged, value: charged)
+        }
+        if x402, let response = X402.paymentResponse(price: draft.price, at: date) {
+            head.headers.replaceOrAdd(name: PayPerCrawlHeader.paymentResponse, value: response)
+        }
+        PayPerCrawlResponses.addLicenseLink(site, to: &head.headers)
+        return head
     }
 }
 

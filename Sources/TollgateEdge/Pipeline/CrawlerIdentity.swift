@@ -17,8 +17,10 @@ public struct CrawlerIdentity: Sendable {
     public let tokenMaxPrice: Money?
     /// Components the signature covers (e.g. `payment-signature` must be among them for an x402 offer).
     public let coveredComponents: Set<String>
-    /// Key id + nonce (or a digest of the signature) — the same signed request retried maps to the same key.
+    /// Key id + nonce (or a digest of the signature) + URL: the same signed request retried maps to the same key.
     public let requestKey: String?
+    /// When the signature lapses (Unix seconds): how long the request key must be remembered.
+    public let requestKeyExpires: Int64?
 
     /// How price lists and blocklists name the crawler.
     public var name: String? { crawler?.productToken }

@@ -27,7 +27,7 @@ public struct DecisionPipeline: EdgeDecider {
             IdentityStage(verifier: WebBotAuthVerifier(clockSkew: 30), responses: responses),
             BlocklistStage(responses: responses),
             PayPerCrawlStage(
-                responses: responses, spool: spool, allowances: allowances, renewer: renewer, failMode: failMode,
+                responses: responses, spool: spool, recentCharges: RecentCharges(), allowances: allowances, renewer: renewer, failMode: failMode,
                 renewalTimeout: renewalTimeout),
         ]
     }

@@ -48,7 +48,7 @@ struct IdentityStage: DecisionStage {
             context.identity = CrawlerIdentity(
                 proof: .webBotAuth(keyID: signature.keyID), crawler: key.flatMap { state.crawlers[$0.crawlerID] },
                 accountID: nil, tokenMaxPrice: nil, coveredComponents: Set(signature.components.map(\.name)),
-                requestKey: "\(signature.keyID) \(nonce) \(context.request.url)")
+                requestKey: "\(signature.keyID) \(nonce) \(context.request.url)", requestKeyExpires: signature.expires)
             return .next
         } catch .tagMismatch {
             // Another profile's signature (not web-bot-auth): not ours to judge.
@@ -82,7 +82,7 @@ struct IdentityStage: DecisionStage {
         let crawler = state.crawlers.values.first { $0.accounts.contains { $0.id == claims.crawlerAccountID } }
         context.identity = CrawlerIdentity(
             proof: .crawlToken(tokenID: claims.tokenID), crawler: crawler, accountID: claims.crawlerAccountID,
-            tokenMaxPrice: claims.maxPrice, coveredComponents: [], requestKey: nil)
+            tokenMaxPrice: claims.maxPrice, coveredComponents: [], requestKey: nil, requestKeyExpires: nil)
         return .next
     }
 

@@ -10,6 +10,7 @@ import TollgateCore
 struct PayPerCrawlStage: DecisionStage {
     let responses: PayPerCrawlResponses
     let spool: UsageSpool
+    let recentCharges: RecentCharges
     let allowances: AllowanceBook
     let renewer: (any AllowanceRenewing)?
     let failMode: FailMode
@@ -66,11 +67,11 @@ struct PayPerCrawlStage: DecisionStage {
             return .now(.respond(response, context.record(.reject, "pricing.no_account", price: price)))
         }
         let charge = ChargeHook(
-            spool: spool, allowances: allowances,
+            spool: spool, recentCharges: recentCharges, allowances: allowances,
             draft: UsageDraft(
                 crawlerAccountID: account, siteID: site.id, url: context.request.url, price: price,
                 requestKey: identity.requestKey),
-            site: site, x402: offer.isX402)
+            requestKeyExpires: identity.requestKeyExpires, site: site, x402: offer.isX402)
         switch allowances.authorize(account, price, now: context.now) {
         case .granted:
             return .now(chargeVerdict(charge, context, reason: "pricing.paid"))
