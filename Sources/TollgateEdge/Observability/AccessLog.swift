@@ -9,6 +9,7 @@ import Glibc
 /// by a background thread every 100 ms, so a request never waits on the terminal or a log pipe.
 public final class AccessLog: DecisionObserver, Sendable {
     private let buffer = NIOLockedValueBox<[UInt8]>([])
+    private let clock = NIOLockedValueBox<(second: Int, text: String)>((0, ""))
     private let fd: Int32
     private let stopped = NIOLockedValueBox(false)
 
@@ -26,7 +27,7 @@ public final class AccessLog: DecisionObserver, Sendable {
     }
 
     public func observe(_ request: EdgeRequest, record: DecisionRecord, status: HTTPResponseStatus, seconds: Double) {
-        var line = "{\"ts\":\"\(Date().formatted(.iso8601))\",\"type\":\"access\""
+        var line = "{\"ts\":\"\(timestamp())\",\"type\":\"access\""
         Self.append("client", request.clientAddress, to: &line)
         Self.append("method", request.method, to: &line)
         Self.append("host", request.authority, to: &line)
@@ -40,6 +41,20 @@ public final class AccessLog: DecisionObserver, Sendable {
         Self.append("user_agent", request.headers.first(name: "user-agent"), to: &line)
         line += ",\"duration_ms\":\((seconds * 1_000_000).rounded() / 1000)}\n"
         buffer.withLockedValue { $0.append(contentsOf: line.utf8) }
+    }
+
+    /// RFC 3339 with milliseconds; the date part is formatted once per second, not per request.
+    private func timestamp() -> String {
+        let now = Date().timeIntervalSince1970
+        let second = Int(now)
+        let prefix = clock.withLockedValue { clock -> String in
+            if clock.second != second {
+                clock = (second, Date(timeIntervalSince1970: Double(second)).formatted(.iso8601).dropLast().description)
+            }
+            return clock.text
+        }
+        let millis = Int((now - Double(second)) * 1000)
+        return prefix + (millis < 10 ? ".00" : millis < 100 ? ".0" : ".") + "\(millis)Z"
     }
 
     public func close() {

@@ -26,8 +26,9 @@ struct ChargeHook: UpstreamResponseHook {
             return eventLoop.makeSucceededFuture(paid(head, at: Date()))
         }
         allowances.charged(draft.crawlerAccountID, price)
+        let stripped = head
         return spool.append(draft, on: eventLoop).map { record in
-            paid(head, at: record.occurredAt)
+            paid(stripped, at: record.occurredAt)
         }.flatMapErrorThrowing { [recentCharges] error in
             allowances.acknowledged(draft.crawlerAccountID, price)
             if let (key, _) = key { recentCharges.release(key) }

@@ -7,7 +7,7 @@ struct BlocklistStage: DecisionStage {
     var name: String { "blocklist" }
 
     func evaluate(_ context: inout DecisionContext) -> StageOutcome {
-        guard let site = context.site,
+        guard let site = context.site, !context.state.blocklist.isEmpty,
             let entry = context.state.blocklist.match(
                 tenantID: site.tenantID, address: context.clientAddress, crawler: context.identity?.name,
                 userAgent: context.request.headers.first(name: "user-agent"), now: context.now)

@@ -10,7 +10,6 @@ public struct DecisionContext: Sendable {
     /// The connection's event loop, for stages that must wait (`PendingVerdict.later`).
     public let eventLoop: any EventLoop
     public var site: CompiledSite?
-    public var clientAddress: IPAddress?
     public var identity: CrawlerIdentity?
 
     public init(request: EdgeRequest, state: EdgeState, now: Date, eventLoop: any EventLoop) {
@@ -18,8 +17,10 @@ public struct DecisionContext: Sendable {
         self.state = state
         self.now = now
         self.eventLoop = eventLoop
-        clientAddress = request.clientAddress.flatMap { IPAddress($0) }
     }
+
+    /// Parsed on demand: most requests never need it.
+    public var clientAddress: IPAddress? { request.clientAddress.flatMap { IPAddress($0) } }
 
     public func record(_ action: DecisionAction, _ reason: String, price: Money? = nil) -> DecisionRecord {
         DecisionRecord(
