@@ -126,6 +126,19 @@ import Testing
         }
     }
 
+    @Test func aRefusedUpgradeIsAnsweredAndEndsTheConnection() async throws {
+        try await EdgeHarness.withProxy(decider: .forwarding()) { port, _ in
+            let (response, rest) = try await RawConnection.with(port: port) { connection in
+                try await connection.send(
+                    "GET /status/426 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
+                return (try await connection.readResponse(), try await connection.readToEnd())
+            }
+            #expect(response.status == 426)
+            #expect(response.header("connection") == "close")
+            #expect(rest.readableBytes == 0)
+        }
+    }
+
     @Test func relaysAWebSocketAfterTheUpgrade() async throws {
         let decider = TestDecider.forwarding()
         try await EdgeHarness.withProxy(decider: decider) { port, upstream in

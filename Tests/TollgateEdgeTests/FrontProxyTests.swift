@@ -158,6 +158,24 @@ import Testing
         }
     }
 
+    @Test func aClientLeavingDuringALaterVerdictIsReportedOnce() async throws {
+        let decider = TestDecider { _, eventLoop in
+            let verdict = EdgeVerdict.forward(ForwardPlan(record: Self.pass))
+            return .later(eventLoop.scheduleTask(in: .milliseconds(200)) { verdict }.futureResult)
+        }
+        try await EdgeHarness.withProxy(decider: decider) { port, upstream in
+            try await RawConnection.with(port: port) { connection in
+                try await connection.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            }
+            let completions = try await decider.completions(count: 1)
+            #expect(completions.map(\.status.code) == [499])
+            #expect(completions.first?.record.reason == "front.client_closed")
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(decider.completions.count == 1)
+            #expect(upstream.requests.isEmpty)
+        }
+    }
+
     @Test func aFailedLaterVerdictIsAnInternalError() async throws {
         struct Broken: Error {}
         let decider = TestDecider { _, eventLoop in .later(eventLoop.makeFailedFuture(Broken())) }

@@ -15,8 +15,8 @@ extension EdgeConnectionHandler {
         upstreamHead = makeUpstreamHead(plan, pool: pool)
         if expectsContinue && !requestEnded {
             // Answered here rather than relayed, so the body starts flowing while the upstream connection is made.
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: responseVersion, status: .continue))), promise: nil)
-            context.flush()
+            let interim = HTTPResponseHead(version: responseVersion, status: .continue)
+            context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
         }
         if !wantsWebSocket, let connection = pool.takeIdle() {
             attach(connection)
@@ -195,11 +195,13 @@ extension EdgeConnectionHandler {
             isSwitchingProtocols = true
             responseStatus = upstreamHead.status
             responseStarted = .now()
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .switchingProtocols, headers: headers))), promise: nil)
+            let switching = HTTPResponseHead(version: .http1_1, status: .switchingProtocols, headers: headers)
+            context.write(wrapOutboundOut(.head(switching)), promise: nil)
             return
         }
         headers.removeHopByHopFields()
-        if upstreamHead.status.mayHaveResponseBody && head.method != .HEAD && !headers.contains(name: "content-length") {
+        let hasBody = upstreamHead.status.mayHaveResponseBody && head.method != .HEAD
+        if hasBody && !headers.contains(name: "content-length") {
             if responseVersion == .http1_1 {
                 headers.add(name: "transfer-encoding", value: "chunked")
             } else {

@@ -22,7 +22,6 @@ extension EdgeConnectionHandler {
             try clientChannel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
             try client.addHandler(clientRelay)
             client.removeHandler(context: context, promise: nil)
-            client.removeHandler(try client.handler(type: NIOHTTPResponseHeadersValidator.self), promise: nil)
             client.removeHandler(try client.handler(type: HTTPResponseEncoder.self), promise: nil)
             client.removeHandler(try client.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self), promise: nil)
 
@@ -30,9 +29,9 @@ extension EdgeConnectionHandler {
             try upstreamChannel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
             try upstream.addHandler(upstreamRelay)
             upstream.removeHandler(connection, promise: nil)
-            upstream.removeHandler(try upstream.handler(type: NIOHTTPRequestHeadersValidator.self), promise: nil)
             upstream.removeHandler(try upstream.handler(type: HTTPRequestEncoder.self), promise: nil)
-            upstream.removeHandler(try upstream.handler(type: ByteToMessageHandler<HTTPResponseDecoder>.self), promise: nil)
+            let decoder = try upstream.handler(type: ByteToMessageHandler<HTTPResponseDecoder>.self)
+            upstream.removeHandler(decoder, promise: nil)
         } catch {
             clientChannel.close(promise: nil)
             upstreamChannel.close(promise: nil)

@@ -260,8 +260,8 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         isReported = false
         drainedBytes = 0
         record = nil
-        expectsContinue =
-            responseVersion == .http1_1 && head.headers.first(name: "expect")?.isEqualCaseInsensitive(to: "100-continue") == true
+        let expectation = head.headers.first(name: "expect")
+        expectsContinue = responseVersion == .http1_1 && expectation?.isEqualCaseInsensitive(to: "100-continue") == true
         let request: EdgeRequest
         if pool != nil {
             request = settings.requestBuilder.reverseProxy(head, peer: peer)
@@ -272,8 +272,8 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
         self.request = request
         phase = .deciding
-        // NIO's parser reads nothing after an upgrade or CONNECT request, so only a tunnel may follow it.
-        if !wantsWebSocket && (head.method == .CONNECT || head.headers.isUpgrade) { keepAlive = false }
+        // NIO's parser reads nothing after an upgrade or CONNECT request: only a tunnel may follow, never a request.
+        if head.method == .CONNECT || head.headers.isUpgrade { keepAlive = false }
         if pool != nil && head.method == .CONNECT {
             apply(.respond(FrontResponses.methodNotAllowed, FrontResponses.unsupportedMethod))
             return
@@ -351,6 +351,7 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// Ends the response and reports the exchange; the connection moves on once the request has been read too.
     func completeResponse(trailers: HTTPHeaders?) {
         report(status: responseStatus ?? .internalServerError)
+        clientNeedsFlush = false
         if keepAlive {
             context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
             if requestEnded {

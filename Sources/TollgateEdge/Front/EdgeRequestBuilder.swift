@@ -13,7 +13,9 @@ struct EdgeRequestBuilder: Sendable {
         if peer.isTrusted {
             scheme = forwardedScheme(head.headers) ?? scheme
             let forwardedFor = head.headers["x-forwarded-for"]
-            if !forwardedFor.isEmpty { clientAddress = trustedProxies.client(forwardedFor: forwardedFor) ?? clientAddress }
+            if !forwardedFor.isEmpty {
+                clientAddress = trustedProxies.client(forwardedFor: forwardedFor) ?? clientAddress
+            }
         }
         var authority = head.headers.first(name: "host") ?? ""
         var target = head.uri
@@ -21,9 +23,10 @@ struct EdgeRequestBuilder: Sendable {
             authority = absolute.authority
             target = absolute.target
         }
+        let (path, query) = Self.split(target)
         return EdgeRequest(
-            method: head.method.rawValue, scheme: scheme, authority: authority, target: target, headers: head.headers,
-            clientAddress: clientAddress)
+            method: head.method.rawValue, scheme: scheme, authority: authority, path: path, query: query,
+            headers: head.headers, clientAddress: clientAddress)
     }
 
     /// An authorization subrequest describing the original request: Traefik ForwardAuth sends `X-Forwarded-Method`,
@@ -59,7 +62,9 @@ struct EdgeRequestBuilder: Sendable {
     }
 
     /// Fields that describe the subrequest rather than belong to the original request.
-    private static let subrequestFields = ["x-forwarded-method", "x-forwarded-uri", "x-original-method", "x-original-uri"]
+    private static let subrequestFields = [
+        "x-forwarded-method", "x-forwarded-uri", "x-original-method", "x-original-uri",
+    ]
 
     private func forwardedScheme(_ headers: HTTPHeaders) -> String? {
         guard let value = headers.first(name: "x-forwarded-proto") else { return nil }
@@ -68,6 +73,13 @@ struct EdgeRequestBuilder: Sendable {
         if first.isEqualCaseInsensitive(to: "https") { return "https" }
         if first.isEqualCaseInsensitive(to: "http") { return "http" }
         return nil
+    }
+
+    /// Path and query of a target, as `EdgeRequest(target:)` splits it but without its intermediate array: this runs
+    /// for every request.
+    static func split(_ target: String) -> (path: String, query: String?) {
+        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (target, nil) }
+        return (String(target[..<mark]), String(target[target.utf8.index(after: mark)...]))
     }
 
     /// `http://host/path?q` (absolute-form, RFC 9112 §3.2.2) split into authority and origin-form target.

@@ -3,8 +3,10 @@ import NIOCore
 
 /// The server's listening channel and who is waiting to learn its address; shared between `run()` and callers.
 final class ListenerState: Sendable {
+    private typealias Waiter = CheckedContinuation<SocketAddress, any Error>
+
     private enum State {
-        case starting(waiters: [CheckedContinuation<SocketAddress, any Error>], shutdownRequested: Bool)
+        case starting(waiters: [Waiter], shutdownRequested: Bool)
         case listening(any Channel, SocketAddress)
         case failed(any Error)
         case stopped
@@ -35,9 +37,8 @@ final class ListenerState: Sendable {
     }
 
     /// Records the bound channel; false when shutdown was requested before it got here.
-    func listening(_ channel: any Channel) -> Bool {
-        let address = channel.localAddress ?? (try! SocketAddress(ipAddress: "0.0.0.0", port: 0))
-        let (waiters, proceed) = state.withLockedValue { state -> ([CheckedContinuation<SocketAddress, any Error>], Bool) in
+    func listening(_ channel: any Channel, at address: SocketAddress) -> Bool {
+        let (waiters, proceed) = state.withLockedValue { state -> ([Waiter], Bool) in
             guard case .starting(let waiters, let shutdownRequested) = state else { return ([], false) }
             state = .listening(channel, address)
             return (waiters, !shutdownRequested)
@@ -47,7 +48,7 @@ final class ListenerState: Sendable {
     }
 
     func failed(_ error: any Error) {
-        let waiters = state.withLockedValue { state -> [CheckedContinuation<SocketAddress, any Error>] in
+        let waiters = state.withLockedValue { state -> [Waiter] in
             guard case .starting(let waiters, _) = state else { return [] }
             state = .failed(error)
             return waiters
@@ -72,7 +73,7 @@ final class ListenerState: Sendable {
     }
 
     func stopped() {
-        let waiters = state.withLockedValue { state -> [CheckedContinuation<SocketAddress, any Error>] in
+        let waiters = state.withLockedValue { state -> [Waiter] in
             defer { state = .stopped }
             guard case .starting(let waiters, _) = state else { return [] }
             return waiters

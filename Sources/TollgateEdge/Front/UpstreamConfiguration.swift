@@ -13,8 +13,9 @@ public struct UpstreamConfiguration: Sendable {
     public var idleTimeout: TimeAmount
 
     public init(
-        host: String, port: Int, connectTimeout: TimeAmount = .seconds(5), responseHeadTimeout: TimeAmount = .seconds(30),
-        maxIdleConnectionsPerLoop: Int = 128, idleTimeout: TimeAmount = .seconds(30)
+        host: String, port: Int, connectTimeout: TimeAmount = .seconds(5),
+        responseHeadTimeout: TimeAmount = .seconds(30), maxIdleConnectionsPerLoop: Int = 128,
+        idleTimeout: TimeAmount = .seconds(30)
     ) {
         self.host = host
         self.port = port

@@ -45,7 +45,8 @@ final class UpstreamPool {
                     // The proxy frames bodies itself: it knows whether the client sent one.
                     encoder.automaticallySetFramingHeaders = false
                     try channel.pipeline.syncOperations.addHTTPClientHandlers(
-                        leftOverBytesStrategy: .forwardBytes, encoderConfiguration: encoder)
+                        leftOverBytesStrategy: .forwardBytes, enableOutboundHeaderValidation: false,
+                        encoderConfiguration: encoder)
                 }
             }
         let connected =
