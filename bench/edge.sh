@@ -2,15 +2,15 @@
 # The edge agent against nginx, on loopback (docs/benchmarks.md "Edge agent"): one small upstream (nginx returning
 # a 6-byte page); wrk against (1) the upstream directly, (2) nginx proxy_pass with keep-alive, (3) tollgate-edge
 # (release, standalone policy file, access log on, to a file) for human requests, (4) for Web Bot Auth-signed paid
-# requests (each verified, priced, charged and fsync'd to the spool). Then hey at half the agent's peak rate for
-# the added p99 latency. wrk, hey and the servers share the machine's cores: read the ratios.
-# Usage: bench/edge.sh   (make bench installs wrk, hey and nginx-light). Tunables: BENCH_DURATION (10s),
+# requests (each verified, priced, charged and fsync'd to the spool). Then Poisson-paced wrk at half the agent's peak
+# rate for the added p99 latency. wrk and the servers share the machine's cores: read the ratios.
+# Usage: bench/edge.sh   (make bench installs wrk and nginx-light). Tunables: BENCH_DURATION (10s),
 # BENCH_CONNECTIONS (64).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${BENCH_DURATION:-10s}
 connections=${BENCH_CONNECTIONS:-64}
-for tool in wrk hey nginx; do
+for tool in wrk nginx; do
   command -v $tool >/dev/null || [ -x /usr/sbin/$tool ] || { echo "error: $tool is missing (make bench installs it)" >&2; exit 1; }
 done
 swift build -c release --product tollgate-edge
@@ -76,23 +76,23 @@ charged=$(grep -c '"action":"charge"' "$work/access.log" || true)
 spooled=$(cat "$work"/edge/spool/usage-*.log | wc -l)
 echo "paid run: $charged requests charged (access log), $spooled charges in the spool"
 
-# Added latency at half the agent's peak (human requests): the same fixed rate straight to the upstream and
-# through the agent; hey spreads the rate over its connections (-q is per connection).
+# Added latency at half the agent's peak: the same Poisson-paced rate (wrk with a Lua delay per request) straight to
+# the upstream and through the agent, for human requests and for signed paid ones.
+paced() {  # NAME RATE URL [wrk args...]
+  local name=$1 rate=$2 url=$3
+  shift 3
+  local pace
+  pace=$(awk -v c="$connections" -v r="$rate" 'BEGIN { printf "%.3f", c * 1000 / r }')
+  PACE_MS=$pace wrk -t2 -c"$connections" -d"$duration" --latency "$@" "$url" >"$out/paced-$name.txt"
+  printf '%-22s %10s req/s   p50 %-8s p99 %s\n' "$name" "$(rate_of "$out/paced-$name.txt")" \
+    "$(awk '$1 == "50%" { print $2; exit }' "$out/paced-$name.txt")" "$(p99_of "$out/paced-$name.txt")"
+}
 half=$(awk -v r="$(rate_of "$out/wrk-agent-human.txt")" 'BEGIN { printf "%d", r / 2 }')
-workers=32
-per=$(( half / workers ))
-echo "== latency at half the agent's peak: $((per * workers)) req/s (hey -c $workers -q $per -z $duration)"
-hey -z "$duration" -c $workers -q $per "http://127.0.0.1:$up/" >"$out/hey-direct.txt"
-hey -z "$duration" -c $workers -q $per -host "$host" "http://127.0.0.1:$agent/" >"$out/hey-agent-human.txt"
+echo "== latency at half the agent's peak for human requests: $half req/s offered"
+paced direct "$half" "http://127.0.0.1:$up/" -s "$work/paced.lua"
+paced agent-human "$half" "http://127.0.0.1:$agent/" -s "$work/paced.lua" -H "Host: $host"
 paid_half=$(awk -v r="$(rate_of "$out/wrk-agent-signed-paid.txt")" 'BEGIN { printf "%d", r / 2 }')
-paid_per=$(( paid_half / workers ))
-mapfile -t paid_headers <"$work/hey-paid.args"
-hey -z "$duration" -c $workers -q $paid_per -host "$host" "${paid_headers[@]}" "http://127.0.0.1:$agent/article" >"$out/hey-agent-paid.txt"
-hey -z "$duration" -c $workers -q $paid_per "http://127.0.0.1:$up/" >"$out/hey-direct-paid-rate.txt"
-for name in direct agent-human direct-paid-rate agent-paid; do
-  printf '%-18s rate %8s req/s  p50 %s s  p99 %s s  non-200 %s\n' "$name" \
-    "$(awk '/Requests\/sec/ { print $2 }' "$out/hey-$name.txt")" \
-    "$(awk '/ 50%/ { print $3 }' "$out/hey-$name.txt")" "$(awk '/ 99%/ { print $3 }' "$out/hey-$name.txt")" \
-    "$(awk '/\[[0-9]+\]/ && $1 != "[200]" { n += $2 } END { print n + 0 }' "$out/hey-$name.txt")"
-done
+echo "== latency at half the agent's peak for signed paid requests: $paid_half req/s offered"
+paced direct-at-paid-rate "$paid_half" "http://127.0.0.1:$up/" -s "$work/paced.lua"
+paced agent-signed-paid "$paid_half" "http://127.0.0.1:$agent/article" -s "$work/paid.lua"
 echo "raw outputs in $out/"

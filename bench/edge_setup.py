@@ -90,6 +90,12 @@ function init(args)
     line = line + 1
   end
 end
+-- With PACE_MS set, each connection waits an exponentially distributed time (that mean) between requests: a
+-- Poisson arrival rate of connections × 1000 / PACE_MS per second, for latency at a fixed load.
+local pace = tonumber(os.getenv("PACE_MS") or "")
+if pace then
+  function delay() return -math.log(1 - math.random()) * pace end
+end
 function request()
   local entry = signed[index]
   if entry == nil then error("out of pre-signed requests; pass a larger count to bench/edge_setup.py") end
@@ -99,8 +105,7 @@ function request()
   return wrk.format("GET", "/article")
 end
 ''')
-# hey sends one fixed request: enough for the latency run, where a replay is still verified and priced (only the
-# second charge is skipped).
-(out / "hey-paid.args").write_text("\n".join(f"-H\n{name}: {value}" for name, value in [
-    ("crawler-exact-price", "USD 0.01"), ("Signature-Agent", agent_header), ("User-Agent", Crawler.user_agent),
-    ("Signature-Input", f"sig1={signature_input('hey')}"), ("Signature", f"sig1=:{sign('hey')}:")]) + "\n")
+(out / "paced.lua").write_text('''-- Poisson arrivals: see paid.lua.
+local pace = tonumber(os.getenv("PACE_MS"))
+function delay() return -math.log(1 - math.random()) * pace end
+''')

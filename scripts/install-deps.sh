@@ -27,7 +27,7 @@ if [ "$test" = 1 ]; then
   wanted+=(chromium chromium-driver openssl)
 fi
 if [ "$bench" = 1 ]; then
-  wanted+=(wrk hey nginx-light)
+  wanted+=(wrk nginx-light)
 fi
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }

@@ -31,13 +31,14 @@ public struct PriceQuoter: Sendable {
 
     /// True for the always-free paths and the policy's `free_paths`: never charged and never blocked, whoever asks.
     public func isFreePath(_ path: String) -> Bool {
-        let pathOnly = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
-        if PricingPolicy.alwaysFreePaths.contains(String(decoding: PathPattern.normalize(pathOnly), as: UTF8.self)) {
-            return true
-        }
         let normalizedPath = PathPattern.normalize(path)
+        // Normalising keeps `?` (and an encoded one encoded), so the path part ends at the first `?` either way.
+        let pathOnly = normalizedPath.firstIndex(of: UInt8(ascii: "?")).map { Array(normalizedPath[..<$0]) } ?? normalizedPath
+        if Self.alwaysFreePaths.contains(pathOnly) { return true }
         return freePatterns.contains { $0.matches(normalizedPath: normalizedPath) }
     }
+
+    private static let alwaysFreePaths = Set(PricingPolicy.alwaysFreePaths.map { PathPattern.normalize($0) })
 
     /// - Parameters:
     ///   - crawler: the crawler's product token or registered id; nil for an unidentified client.

@@ -46,6 +46,10 @@ public struct EdgeRequest: Sendable {
 
     /// The host without port, lower-cased: how sites are looked up.
     public var hostname: String {
+        // Nearly always already a bare lower-case name: no copy then.
+        if !authority.utf8.contains(where: { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "[") || (0x41...0x5A).contains($0) }) {
+            return authority
+        }
         var host = Substring(authority)
         if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
             host = host[host.index(after: host.startIndex)..<close]

@@ -163,6 +163,10 @@ extension EdgeConnectionHandler {
             sendResponseHead(head)
             return
         }
+        if let immediate = hook.immediateHead(for: head) {
+            sendResponseHead(immediate)
+            return
+        }
         // Nothing reaches the client until the hook has seen the head (it may charge, or fail).
         heldResponse = CircularBuffer()
         upstream?.setReading(false)

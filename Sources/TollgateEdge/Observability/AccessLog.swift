@@ -27,20 +27,28 @@ public final class AccessLog: DecisionObserver, Sendable {
     }
 
     public func observe(_ request: EdgeRequest, record: DecisionRecord, status: HTTPResponseStatus, seconds: Double) {
-        var line = "{\"ts\":\"\(timestamp())\",\"type\":\"access\""
+        var line: [UInt8] = []
+        line.reserveCapacity(384)
+        line.append(contentsOf: #"{"ts":""#.utf8)
+        line.append(contentsOf: timestamp().utf8)
+        line.append(contentsOf: #"","type":"access""#.utf8)
         Self.append("client", request.clientAddress, to: &line)
         Self.append("method", request.method, to: &line)
         Self.append("host", request.authority, to: &line)
-        Self.append("path", request.target, to: &line)
-        line += ",\"status\":\(status.code)"
+        Self.append("path", request.path, to: &line)
+        Self.append("query", request.query, to: &line)
+        line.append(contentsOf: #","status":"#.utf8)
+        line.append(contentsOf: String(status.code).utf8)
         Self.append("action", record.action, to: &line)
         Self.append("reason", record.reason, to: &line)
         Self.append("site", record.siteID?.uuidString.lowercased(), to: &line)
         Self.append("crawler", record.crawler, to: &line)
         Self.append("price", record.price, to: &line)
         Self.append("user_agent", request.headers.first(name: "user-agent"), to: &line)
-        line += ",\"duration_ms\":\((seconds * 1_000_000).rounded() / 1000)}\n"
-        buffer.withLockedValue { $0.append(contentsOf: line.utf8) }
+        line.append(contentsOf: #","duration_ms":"#.utf8)
+        line.append(contentsOf: String((seconds * 1_000_000).rounded() / 1000).utf8)
+        line.append(contentsOf: "}\n".utf8)
+        buffer.withLockedValue { $0.append(contentsOf: line) }
     }
 
     /// RFC 3339 with milliseconds; the date part is formatted once per second, not per request.
@@ -80,21 +88,35 @@ public final class AccessLog: DecisionObserver, Sendable {
         }
     }
 
-    static func append(_ name: String, _ value: String?, to line: inout String) {
-        guard let value else { return }
-        line += ",\"\(name)\":\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": line += "\\\""
-            case "\\": line += "\\\\"
-            case "\n": line += "\\n"
-            case "\r": line += "\\r"
-            case "\t": line += "\\t"
-            case _ where scalar.value < 0x20: line += String(format: "\\u%04x", scalar.value)
-            default: line.unicodeScalars.append(scalar)
+    /// Appends `,"name":"value"` (nothing for nil), escaping as JSON requires; most values need no escaping and are
+    /// copied as they are.
+    static func append(_ name: String, _ value: String?, to line: inout [UInt8]) {
+        guard var value else { return }
+        line.append(contentsOf: #",""#.utf8)
+        line.append(contentsOf: name.utf8)
+        line.append(contentsOf: #"":""#.utf8)
+        value.withUTF8 { bytes in
+            if !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                line.append(contentsOf: bytes)
+                return
+            }
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\""): line.append(contentsOf: #"\""#.utf8)
+                case UInt8(ascii: "\\"): line.append(contentsOf: #"\\"#.utf8)
+                case UInt8(ascii: "\n"): line.append(contentsOf: #"\n"#.utf8)
+                case UInt8(ascii: "\r"): line.append(contentsOf: #"\r"#.utf8)
+                case UInt8(ascii: "\t"): line.append(contentsOf: #"\t"#.utf8)
+                case ..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    line.append(contentsOf: #"\u00"#.utf8)
+                    line.append(hex[Int(byte >> 4)])
+                    line.append(hex[Int(byte & 0xF)])
+                default: line.append(byte)
+                }
             }
         }
-        line += "\""
+        line.append(UInt8(ascii: "\""))
     }
 }
 

@@ -20,7 +20,7 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = "{\"ts\":\"\(Date().formatted(.iso8601))\""
+        var line = Array("{\"ts\":\"\(Date().formatted(.iso8601))\"".utf8)
         AccessLog.append("level", event.level.rawValue, to: &line)
         AccessLog.append("label", label, to: &line)
         AccessLog.append("message", event.message.description, to: &line)
@@ -28,8 +28,7 @@ public struct JSONLogHandler: LogHandler {
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
             AccessLog.append(key, "\(value)", to: &line)
         }
-        line += "}\n"
-        var bytes = Array(line.utf8)
-        bytes.withUnsafeMutableBytes { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        line.append(contentsOf: "}\n".utf8)
+        line.withUnsafeBytes { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 }

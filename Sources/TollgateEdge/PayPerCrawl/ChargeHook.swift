@@ -16,10 +16,18 @@ struct ChargeHook: UpstreamResponseHook {
     let site: SyncSite
     let x402: Bool
 
-    func upstreamResponded(_ head: HTTPResponseHead, on eventLoop: any EventLoop) -> EventLoopFuture<HTTPResponseHead> {
+    /// Answers that charge nothing: not 2xx.
+    func immediateHead(for head: HTTPResponseHead) -> HTTPResponseHead? {
+        guard !(200..<300).contains(head.status.code) else { return nil }
         var head = head
         OriginPriceHook.strip(&head)
-        guard (200..<300).contains(head.status.code) else { return eventLoop.makeSucceededFuture(head) }
+        return head
+    }
+
+    func upstreamResponded(_ head: HTTPResponseHead, on eventLoop: any EventLoop) -> EventLoopFuture<HTTPResponseHead> {
+        if let immediate = immediateHead(for: head) { return eventLoop.makeSucceededFuture(immediate) }
+        var head = head
+        OriginPriceHook.strip(&head)
         let price = draft.price
         let key = draft.requestKey.flatMap { key in requestKeyExpires.map { (key, $0) } }
         if let (key, expires) = key, !recentCharges.claim(key, until: expires, now: Date()) {
@@ -52,10 +60,14 @@ struct ChargeHook: UpstreamResponseHook {
 /// Origins may price in-band; until in-band pricing is enabled for a site, an origin's `crawler-price` is not
 /// ours to pass on, and outside a 402 it must never reach the client (protocols §1.5).
 struct OriginPriceHook: UpstreamResponseHook {
-    func upstreamResponded(_ head: HTTPResponseHead, on eventLoop: any EventLoop) -> EventLoopFuture<HTTPResponseHead> {
+    func immediateHead(for head: HTTPResponseHead) -> HTTPResponseHead? {
         var head = head
         Self.strip(&head)
-        return eventLoop.makeSucceededFuture(head)
+        return head
+    }
+
+    func upstreamResponded(_ head: HTTPResponseHead, on eventLoop: any EventLoop) -> EventLoopFuture<HTTPResponseHead> {
+        eventLoop.makeSucceededFuture(immediateHead(for: head)!)
     }
 
     static func strip(_ head: inout HTTPResponseHead) {

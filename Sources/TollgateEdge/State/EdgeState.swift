@@ -2,9 +2,10 @@ import Foundation
 import Logging
 import TollgateCore
 
-/// The read-only, compiled form of an `EdgeStateSource` that every request consults. Built off the hot path
-/// whenever sync delivers something; requests read whichever instance is current.
-public struct EdgeState: Sendable {
+/// The read-only, compiled form of an `EdgeStateSource` that every request consults (a class, so a request takes
+/// one reference rather than one per table). Built off the hot path whenever sync delivers something; requests read
+/// whichever instance is current.
+public final class EdgeState: Sendable {
     public let version: String?
     public let sitesByHostname: [String: CompiledSite]
     public let crawlers: [UUID: SyncCrawler]
