@@ -30,6 +30,11 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/tollgate-pg.XXXXXX")
 
 cleanup() {
   local rc=$?
+  # On failure, show what the server refused (tests provoke some errors on purpose, so read with care).
+  if [ "$rc" != 0 ] && [ -f "$dir/pg.log" ]; then
+    echo "--- test-postgres: last FATAL/PANIC/deadlock lines of the PostgreSQL log" >&2
+    grep -E "FATAL|PANIC|deadlock|too many|could not serialize" "$dir/pg.log" | tail -n 30 >&2 || true
+  fi
   if [ -f "$dir/data/postmaster.pid" ]; then
     as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
   fi
