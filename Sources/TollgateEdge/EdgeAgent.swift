@@ -114,7 +114,7 @@ public struct EdgeAgent {
                 throw EdgeConfigurationError.missing(setting: "upstream (TOLLGATE_EDGE_UPSTREAM)", reason: "proxy mode forwards to it")
             }
             mode = .reverseProxy(UpstreamConfiguration(
-                host: host, port: upstream.port ?? (upstream.scheme == "https" ? 443 : 80),
+                host: host, port: upstream.port ?? 80,
                 responseHeadTimeout: .seconds(Int64(configuration.upstreamTimeoutSeconds))))
         }
         return EdgeServerConfiguration(

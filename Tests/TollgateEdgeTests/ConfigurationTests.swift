@@ -30,6 +30,7 @@ import TollgateCore
         #expect(error([:]).contains("control_plane_url"))
         #expect(error(["TOLLGATE_EDGE_CONTROL_PLANE_URL": "http://cp"]).contains("upstream"))
         #expect(error(["TOLLGATE_EDGE_MODE": "sideways"]).contains("proxy, forward-auth"))
+        #expect(error(["TOLLGATE_EDGE_CONTROL_PLANE_URL": "http://cp", "TOLLGATE_EDGE_UPSTREAM": "https://site"]).contains("plain HTTP"))
         #expect(error(["TOLLGATE_EDGE_POLICY_FILE": "/p.json", "TOLLGATE_EDGE_CONTROL_PLANE_URL": "http://cp", "TOLLGATE_EDGE_MODE": "forward-auth"]).contains("exclude"))
         #expect(error(["TOLLGATE_EDGE_POLICY_FILE": "/p.json", "TOLLGATE_EDGE_MODE": "forward-auth", "TOLLGATE_EDGE_TRUSTED_PROXIES": "10.0.0.0/33"]).contains("trusted_proxies"))
         #expect(error(["TOLLGATE_EDGE_POLICY_FILE": "/p.json", "TOLLGATE_EDGE_MODE": "forward-auth"]) == "no error")

@@ -496,6 +496,7 @@ def test_configuration_changes_roll_the_pods(chart):
         ({"replicas": 0}, "/replicas"),
         ({"replicaCount": 3}, "additional properties 'replicaCount' not allowed"),
         ({"failMode": "maybe"}, "/failMode"),
+        ({"upstream": {"url": "https://site.default.svc", "timeoutSeconds": 30}}, "/upstream/url"),  # plain HTTP only
         ({"log": {"level": "verbose"}}, "/log/level"),
         ({"enrollmentToken": CREDENTIAL}, "/enrollmentToken"),  # a credential where the token goes
         ({"controlPlane": {"url": "tollgate.example.com"}}, "/controlPlane/url"),

@@ -90,6 +90,11 @@ public struct EdgeConfiguration: Sendable, Equatable {
             throw EdgeConfigurationError.missing(
                 setting: "upstream (TOLLGATE_EDGE_UPSTREAM)", reason: "proxy mode forwards to it, e.g. http://127.0.0.1:3000")
         }
+        if mode == .proxy, let upstream, upstream.scheme != "http" {
+            throw EdgeConfigurationError.invalid(
+                setting: "upstream (TOLLGATE_EDGE_UPSTREAM)",
+                reason: "\(upstream.absoluteString): the agent forwards plain HTTP/1.1 only; use an http:// address (TLS to the upstream is not supported)")
+        }
         for proxy in trustedProxies where IPAddressRange(proxy) == nil {
             throw EdgeConfigurationError.invalid(setting: "trusted_proxies", reason: "\"\(proxy)\" is not an address or CIDR range")
         }
