@@ -15,7 +15,9 @@ import Testing
         #expect(port > 0)
 
         async let inFlight = EdgeHarness.get("http://127.0.0.1:\(port)/delay/400")
-        try await Task.sleep(for: .milliseconds(150))
+        // Shut down once the request is in flight (it reached the upstream), however loaded the machine is.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while upstream.requests.isEmpty && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         let shutdownStarted = ContinuousClock.now
         server.shutdownGracefully()
         let (response, body) = try await inFlight

@@ -10,17 +10,25 @@ import Testing
     /// Far below the 64 MiB body, above what the loopback socket buffers of two hops can hold.
     private static let bound = 40 << 20
 
+    /// Polls every 20 ms for up to 10 s.
+    private static func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+    }
+
     @Test func streamsALargeUploadWithBackpressure() async throws {
         try await EdgeHarness.withProxy(decider: .forwarding()) { port, _ in
             let produced = ByteCounter()
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/upload")
             request.method = .POST
-            // The upstream reads nothing for the first 800 ms.
-            request.headers = ["x-hold-ms": "800"]
+            // The upstream reads nothing for the first 3 s after the request head reaches it.
+            request.headers = ["x-hold-ms": "3000"]
             request.body = .stream(
                 TestPattern.Body(count: Self.size, chunkSize: 64 * 1024, produced: produced),
                 length: .known(Int64(Self.size)))
             async let response = HTTPClient.shared.execute(request, timeout: .seconds(50))
+            // Once the body has started (a loaded machine may take a while), let the buffers fill, still within the hold.
+            try await Self.waitUntil { produced.value > 0 }
             try await Task.sleep(for: .milliseconds(500))
             let takenWhileHeld = produced.value
             #expect(takenWhileHeld > 0)
@@ -38,6 +46,7 @@ import Testing
                 HTTPClientRequest(url: "http://127.0.0.1:\(port)/download/\(Self.size)"), timeout: .seconds(50))
             #expect(response.headers.first(name: "content-length") == String(Self.size))
             // The client reads nothing yet.
+            try await Self.waitUntil { upstream.bytesWritten > 0 }
             try await Task.sleep(for: .milliseconds(500))
             let sentWhileStalled = upstream.bytesWritten
             #expect(sentWhileStalled > 0)
