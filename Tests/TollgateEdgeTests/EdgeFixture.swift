@@ -49,7 +49,7 @@ final class EdgeFixture: Sendable {
         pipeline = DecisionPipeline(
             stages: DecisionPipeline.standardStages(
                 failMode: failMode, responses: responses, spool: spool, allowances: allowances, renewer: renewer(allowances),
-                renewalTimeout: .seconds(5)),
+                renewalTimeout: .seconds(10)),
             store: store, observer: DecisionObservers([]))
     }
 
@@ -117,10 +117,11 @@ final class EdgeFixture: Sendable {
     struct DeferredVerdict: Error {}
 
     /// What the client would get after the upstream answered `status`, for a forwarded request.
-    func upstreamAnswers(_ status: HTTPResponseStatus, to plan: ForwardPlan, headers: HTTPHeaders = [:]) throws -> HTTPResponseHead {
+    /// Awaited, never waited for: a blocked test thread would starve the concurrency pool other tests share.
+    func upstreamAnswers(_ status: HTTPResponseStatus, to plan: ForwardPlan, headers: HTTPHeaders = [:]) async throws -> HTTPResponseHead {
         let head = HTTPResponseHead(version: .http1_1, status: status, headers: headers)
         guard let hook = plan.onResponse else { return head }
-        return try hook.upstreamResponded(head, on: group.next()).wait()
+        return try await hook.upstreamResponded(head, on: group.next()).get()
     }
 }
 

@@ -30,7 +30,7 @@ import TollgateCore
         #expect(verdict.record.crawler == "ExampleBot")
     }
 
-    @Test func exactPriceIsChargedOnlyOn2xxAndSpooledBeforeTheHeadIsReleased() throws {
+    @Test func exactPriceIsChargedOnlyOn2xxAndSpooledBeforeTheHeadIsReleased() async throws {
         let fixture = try EdgeFixture()
         let request = try fixture.request(
             "/article?id=7", headers: [("crawler-exact-price", "USD 0.01")], signedWith: EdgeFixture.testKey)
@@ -39,12 +39,12 @@ import TollgateCore
         #expect(plan.requestHeaders.contains { $0.name == "cf-pay-per-crawl" && $0.value == "protocol=cloudflare, pricing=zone-default" })
         #expect(plan.requestHeaders.contains { $0.name == "x-tollgate-crawler" && $0.value == "ExampleBot" })
 
-        let notFound = try fixture.upstreamAnswers(.notFound, to: plan, headers: ["crawler-price": "USD 9.00"])
+        let notFound = try await fixture.upstreamAnswers(.notFound, to: plan, headers: ["crawler-price": "USD 9.00"])
         #expect(notFound.headers["crawler-charged"].isEmpty)
         #expect(notFound.headers["crawler-price"].isEmpty)
         #expect(fixture.spool.unacknowledgedCount == 0)
 
-        let ok = try fixture.upstreamAnswers(.ok, to: plan)
+        let ok = try await fixture.upstreamAnswers(.ok, to: plan)
         #expect(ok.headers["crawler-charged"] == ["USD 0.01"])
         let spooled = fixture.spool.unacknowledged(limit: 10)
         #expect(spooled.count == 1)
@@ -55,18 +55,19 @@ import TollgateCore
         #expect(spooled.first?.sequence == 1)
     }
 
-    @Test func aRetriedSignedRequestIsNotBilledTwice() throws {
+    @Test func aRetriedSignedRequestIsNotBilledTwice() async throws {
         let fixture = try EdgeFixture()
         let request = try fixture.request("/a", headers: [("crawler-exact-price", "USD 0.01")], signedWith: EdgeFixture.testKey)
         let first = try #require(try fixture.decide(request).plan)
-        #expect(try fixture.upstreamAnswers(.ok, to: first).headers["crawler-charged"] == ["USD 0.01"])
+        #expect(try await fixture.upstreamAnswers(.ok, to: first).headers["crawler-charged"] == ["USD 0.01"])
         // The same signed request again (same nonce): served, says what it cost, spools nothing more.
         let retry = try #require(try fixture.decide(request).plan)
-        #expect(try fixture.upstreamAnswers(.ok, to: retry).headers["crawler-charged"] == ["USD 0.01"])
+        #expect(try await fixture.upstreamAnswers(.ok, to: retry).headers["crawler-charged"] == ["USD 0.01"])
         #expect(fixture.spool.unacknowledged(limit: 10).count == 1)
         // A new signature (new nonce) is a new crawl, billed again.
         let again = try fixture.request("/a", headers: [("crawler-exact-price", "USD 0.01")], signedWith: EdgeFixture.testKey)
-        _ = try fixture.upstreamAnswers(.ok, to: try #require(try fixture.decide(again).plan))
+        let againPlan = try #require(try fixture.decide(again).plan)
+        _ = try await fixture.upstreamAnswers(.ok, to: againPlan)
         #expect(fixture.spool.unacknowledged(limit: 10).count == 2)
     }
 
@@ -135,7 +136,7 @@ import TollgateCore
         #expect(unknown.text.contains("not registered"))
     }
 
-    @Test func freePathsHumansAndBlockedCrawlers() throws {
+    @Test func freePathsHumansAndBlockedCrawlers() async throws {
         let fixture = try EdgeFixture()
         let robots = try #require(try fixture.decide(fixture.request("/robots.txt", signedWith: EdgeFixture.badKey)).plan)
         #expect(robots.record.reason == "pricing.free_path")
@@ -146,7 +147,7 @@ import TollgateCore
         #expect(human.record.action == "pass")
         #expect(human.record.crawler == nil)
         #expect(human.removedRequestHeaders.contains("x-tollgate-crawler"))
-        let humanHead = try fixture.upstreamAnswers(.ok, to: human, headers: ["crawler-price": "USD 1.00", "x-app": "1"])
+        let humanHead = try await fixture.upstreamAnswers(.ok, to: human, headers: ["crawler-price": "USD 1.00", "x-app": "1"])
         #expect(humanHead.headers["crawler-price"].isEmpty)
         #expect(humanHead.headers["x-app"] == ["1"])
         #expect(humanHead.headers["crawler-charged"].isEmpty)
@@ -180,7 +181,7 @@ import TollgateCore
         #expect(try fixture.decide(fixture.request("/a", client: "192.0.2.1")).plan != nil)
     }
 
-    @Test func crawlTokensPayUpToTheirMaxPriceAndAreStrippedFromTheUpstreamRequest() throws {
+    @Test func crawlTokensPayUpToTheirMaxPriceAndAreStrippedFromTheUpstreamRequest() async throws {
         let fixture = try EdgeFixture()
         let signingKey = CrawlTokenSigningKey(privateKey: EdgeFixture.tokenKey)
         func token(max: Int64, scope: CrawlTokenScope = .all, id: UUID = UUID()) throws -> String {
@@ -191,7 +192,7 @@ import TollgateCore
         let plan = try #require(try fixture.decide(fixture.request("/a", headers: [("authorization", "Bearer \(token(max: 50_000))")])).plan)
         #expect(plan.record.action == "charge")
         #expect(plan.removedRequestHeaders.contains("authorization"))
-        #expect(try fixture.upstreamAnswers(.ok, to: plan).headers["crawler-charged"] == ["USD 0.01"])
+        #expect(try await fixture.upstreamAnswers(.ok, to: plan).headers["crawler-charged"] == ["USD 0.01"])
         #expect(fixture.spool.unacknowledged(limit: 5).first?.crawlerAccountID == EdgeFixture.accountID)
 
         let cheap = try #require(try fixture.decide(fixture.request("/a", headers: [("authorization", "Bearer \(token(max: 5_000))")])).response)
@@ -211,7 +212,7 @@ import TollgateCore
         #expect(try fixture.decide(fixture.request("/a", headers: [("authorization", "Bearer site-session")])).plan?.record.action == "pass")
     }
 
-    @Test func x402PaymentSignatureMustBeCoveredAndGetsAPaymentResponse() throws {
+    @Test func x402PaymentSignatureMustBeCoveredAndGetsAPaymentResponse() async throws {
         let fixture = try EdgeFixture()
         let payload = #"{"x402Version":2,"payload":{"amount":"1","asset":"USD"},"accepted":{"scheme":"deferred","network":"tollgate:402","amount":"1","asset":"USD","payTo":"merchant"}}"#
         let header = Data(payload.utf8).base64EncodedString()
@@ -222,7 +223,7 @@ import TollgateCore
         let plan = try #require(try fixture.decide(fixture.request(
             "/a", headers: [("payment-signature", header)], signedWith: EdgeFixture.testKey,
             extraComponents: [SignatureComponent("payment-signature")])).plan)
-        let head = try fixture.upstreamAnswers(.ok, to: plan)
+        let head = try await fixture.upstreamAnswers(.ok, to: plan)
         #expect(head.headers["crawler-charged"] == ["USD 0.01"])
         let response = try #require(head.headers.first(name: "payment-response"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(base64Encoded: response)!) as? [String: Any])

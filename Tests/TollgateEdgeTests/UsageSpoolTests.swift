@@ -18,10 +18,11 @@ import TollgateCore
             price: Money(micros: 10_000, currency: .usd), requestKey: nil)
     }
 
-    @Test func concurrentAppendsGetDistinctSequencesAndSurviveAReopen() throws {
+    @Test func concurrentAppendsGetDistinctSequencesAndSurviveAReopen() async throws {
         let spool = try UsageSpool(directory: directory, logger: logger)
         let futures = (1...500).map { spool.append(draft($0), on: group.next()) }
-        let records = try futures.map { try $0.wait() }
+        var records: [UsageRecord] = []
+        for future in futures { records.append(try await future.get()) }
         #expect(Set(records.map(\.sequence)) == Set(1...500))
         spool.close()
 
@@ -29,13 +30,13 @@ import TollgateCore
         let recovered = reopened.unacknowledged(limit: 1000)
         #expect(recovered.map(\.sequence) == Array(1...500))
         #expect(Set(recovered.map(\.url)) == Set(records.map(\.url)))
-        #expect(try reopened.append(draft(501), on: group.next()).wait().sequence == 501)
+        #expect(try await reopened.append(draft(501), on: group.next()).get().sequence == 501)
         reopened.close()
     }
 
-    @Test func acknowledgementIsDurableAndATornTailIsCut() throws {
+    @Test func acknowledgementIsDurableAndATornTailIsCut() async throws {
         let spool = try UsageSpool(directory: directory, logger: logger)
-        for n in 1...10 { _ = try spool.append(draft(n), on: group.next()).wait() }
+        for n in 1...10 { _ = try await spool.append(draft(n), on: group.next()).get() }
         try spool.acknowledge(through: 6)
         #expect(spool.unacknowledged(limit: 100).map(\.sequence) == [7, 8, 9, 10])
         spool.close()
@@ -50,19 +51,19 @@ import TollgateCore
         let reopened = try UsageSpool(directory: directory, logger: logger)
         #expect(reopened.acknowledgedSequence == 6)
         #expect(reopened.unacknowledged(limit: 100).map(\.sequence) == [7, 8, 9, 10])
-        #expect(try reopened.append(draft(11), on: group.next()).wait().sequence == 11)
+        #expect(try await reopened.append(draft(11), on: group.next()).get().sequence == 11)
         reopened.close()
         let again = try UsageSpool(directory: directory, logger: logger)
         #expect(again.unacknowledged(limit: 100).map(\.sequence) == [7, 8, 9, 10, 11])
         again.close()
     }
 
-    @Test func fullyAcknowledgedSegmentsAreDeleted() throws {
+    @Test func fullyAcknowledgedSegmentsAreDeleted() async throws {
         let spool = try UsageSpool(directory: directory, logger: logger)
-        for n in 1...3 { _ = try spool.append(draft(n), on: group.next()).wait() }
+        for n in 1...3 { _ = try await spool.append(draft(n), on: group.next()).get() }
         spool.close()
         let second = try UsageSpool(directory: directory, logger: logger)
-        for n in 4...5 { _ = try second.append(draft(n), on: group.next()).wait() }
+        for n in 4...5 { _ = try await second.append(draft(n), on: group.next()).get() }
         func segments() throws -> [String] {
             try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".log") }.sorted()
         }
