@@ -34,6 +34,9 @@ enum TestEnvironment {
         configuration.databaseURL = databaseURL
         configuration.argon2 = Argon2Parameters(memoryKiB: 1024, iterations: 1, parallelism: 1)
         configuration.databaseMaxConnections = 4
+        // Tests drive the payments worker with `runOnce()`; a background pass racing them would make outcomes depend
+        // on timing.
+        configuration.paymentsInterval = .seconds(3600)
         return configuration
     }
 

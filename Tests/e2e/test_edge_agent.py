@@ -4,6 +4,7 @@
 import concurrent.futures
 import json
 import os
+import shutil
 import subprocess
 import time
 import uuid
@@ -11,6 +12,7 @@ import uuid
 import pytest
 import requests
 
+import edge_world
 from edge_world import PRICE_MICROS, Agent, ControlPlane, Crawler, SigningTestKey, Upstream, World
 
 PASSWORD = "E2e-correct-horse-battery-9"
@@ -202,3 +204,39 @@ def test_standalone_mode_decides_from_a_policy_file(upstream, tmp_path):
     finally:
         agent.stop()
     assert agent.process.returncode == 0
+
+
+def test_serves_on_its_last_known_state_while_the_control_plane_is_down(world, upstream, agent, base_url, tmp_path):
+    """The agent's data directory (credential, saved state, spool) is moved to an agent whose control plane does not
+    answer: it decides from the saved state, keeps charging (fail-open) into its spool, and ships those charges once
+    the control plane is back."""
+    count_before, total_before, _ = posted(agent)
+    agent.stop()
+    offline_dir = tmp_path / "offline"
+    shutil.copytree(agent.data_dir, offline_dir)
+    artifacts = os.environ.get("TOLLGATE_E2E_ARTIFACTS", str(tmp_path))
+    unreachable = f"http://127.0.0.1:{edge_world.free_port()}"
+    offline = Agent(env("TOLLGATE_EDGE_BIN"), offline_dir, upstream.url, unreachable, None,
+                    log=os.path.join(artifacts, "edge-offline.log"))
+    offline.start()
+    try:
+        crawler = Crawler(world.key)
+        asked = crawler.get(offline.url + "/offline", world.host)
+        assert asked.status_code == 402 and asked.headers["crawler-price"] == "USD 0.01"
+        paid = crawler.get(offline.url + "/offline", world.host, {"crawler-exact-price": "USD 0.01"})
+        assert paid.status_code == 200 and paid.headers["crawler-charged"] == "USD 0.01"
+        assert offline.metric("tollgate_edge_usage_spool_unacknowledged") == 1
+    finally:
+        offline.stop()
+    assert posted(agent)[0] == count_before
+
+    # The control plane is reachable again: the same data directory ships the charge, once.
+    back = Agent(env("TOLLGATE_EDGE_BIN"), offline_dir, upstream.url, base_url, None,
+                 log=os.path.join(artifacts, "edge-reconnected.log"))
+    back.start()
+    try:
+        back.wait_shipped()
+        assert posted(agent)[:2] == (count_before + 1, total_before + PRICE_MICROS)
+    finally:
+        back.stop()
+    agent.start()
