@@ -32,8 +32,8 @@ cleanup() {
   local rc=$?
   # On failure, show what the server refused (tests provoke some errors on purpose, so read with care).
   if [ "$rc" != 0 ] && [ -f "$dir/pg.log" ]; then
-    echo "--- test-postgres: last FATAL/PANIC/deadlock lines of the PostgreSQL log" >&2
-    grep -E "FATAL|PANIC|deadlock|too many|could not serialize" "$dir/pg.log" | tail -n 30 >&2 || true
+    echo "--- test-postgres: the last errors in the PostgreSQL log" >&2
+    grep -E "ERROR|FATAL|PANIC|STATEMENT" "$dir/pg.log" | tail -n 40 >&2 || true
   fi
   if [ -f "$dir/data/postmaster.pid" ]; then
     as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true

@@ -94,19 +94,7 @@ final class CapturedLogs: @unchecked Sendable {
     ) async throws {
         let fake = try await FakeVendorServer.start(vendor, options: credentials)
         defer { fake.stop() }
-        do {
-            try await withGatewayInner(vendor, fake: fake, credentials: credentials, secrets: secrets, body, logs: logs)
-        } catch let error as PSQLError {
-            // PSQLError's description hides the server's message; a failing test should say what PostgreSQL said.
-            Issue.record("PostgreSQL: \(String(reflecting: error))")
-            throw error
-        }
-    }
 
-    private func withGatewayInner(
-        _ vendor: String, fake: FakeVendorServer, credentials: [String: String], secrets: (String, String),
-        _ body: @escaping @Sendable (Setup) async throws -> Void, logs: CapturedLogs
-    ) async throws {
         let logger = Logger(label: "payments-test") { _ in CapturedLogs.Handler(logs: logs) }
         try await TestEnvironment.withDatabase { url in
             var configuration = TestEnvironment.configuration(databaseURL: url)

@@ -49,6 +49,8 @@ enum TestEnvironment {
         do {
             try await body(url)
         } catch {
+            // PSQLError's description hides the server's message; a failing test should say what PostgreSQL said.
+            if let error = error as? PSQLError { Issue.record("PostgreSQL: \(String(reflecting: error))") }
             try? await admin(base) { try await $0.query("DROP DATABASE \(unescaped: name) WITH (FORCE)", logger: logger) }
             throw error
         }
