@@ -1,7 +1,6 @@
 /// Paths and header names of the fleet protocol between `tollgate-edge` and the control plane.
 public enum FleetProtocol {
     public static let enrollPath = "/v1/agent/enroll"
-    public static let mePath = "/v1/agent/me"
     /// `GET ?since=<version>&wait=<seconds>`: a `SyncBundle`; without `since` (or with an unknown one) a full one.
     public static let syncPath = "/v1/agent/sync"
     /// `POST` a `UsageBatch`, answered with a `UsageBatchResult`.

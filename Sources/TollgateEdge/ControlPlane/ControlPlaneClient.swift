@@ -20,6 +20,7 @@ public struct ControlPlaneClient: Sendable {
 
     public static let agentVersion = "0.1.0"
 
+    /// Without a trailing slash, so paths append as they are.
     let baseURL: String
     let httpClient: HTTPClient
     let credential: String?
@@ -27,13 +28,17 @@ public struct ControlPlaneClient: Sendable {
     public init(baseURL: URL, httpClient: HTTPClient, credential: String?) {
         var base = baseURL.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
-        self.baseURL = base
+        self.init(base: base, httpClient: httpClient, credential: credential)
+    }
+
+    private init(base: String, httpClient: HTTPClient, credential: String?) {
+        baseURL = base
         self.httpClient = httpClient
         self.credential = credential
     }
 
     public func with(credential: String) -> ControlPlaneClient {
-        ControlPlaneClient(baseURL: URL(string: baseURL)!, httpClient: httpClient, credential: credential)
+        ControlPlaneClient(base: baseURL, httpClient: httpClient, credential: credential)
     }
 
     public func enroll(token: String, name: String) async throws -> Enrollment {

@@ -27,13 +27,10 @@ public struct UsageShipper: Service {
 
     public func run() async throws {
         var backoff = Backoff()
-        var draining = false
         while !Task.isCancelled {
             // On shutdown, keep shipping until the spool is empty or the control plane stops answering.
-            if Task.isShuttingDownGracefully {
-                if !draining { draining = true }
-                if spool.unacknowledgedCount == 0 { return }
-            }
+            let draining = Task.isShuttingDownGracefully
+            if draining && spool.unacknowledgedCount == 0 { return }
             let batch = spool.unacknowledged(limit: Self.batchLimit)
             guard !batch.isEmpty else {
                 try? await Task.sleep(for: idleInterval)
