@@ -20,7 +20,7 @@ build:
 # Unit/integration tests and the end-to-end suite share one throwaway PostgreSQL cluster.
 test: venv
 	scripts/install-deps.sh --test
-	scripts/test-postgres.sh sh -c '$(SWIFT) build --build-tests && $(SWIFT) test && scripts/e2e.sh .build/debug/tollgate'
+	scripts/test-postgres.sh sh -c '$(SWIFT) build --build-tests && SWIFT=$(SWIFT) scripts/swift-test.sh && scripts/e2e.sh .build/debug/tollgate'
 
 # Starts with the embedded PostgreSQL under the data directory unless DATABASE_URL is set.
 run: deps

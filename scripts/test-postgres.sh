@@ -3,6 +3,7 @@
 # Exports:
 #   TOLLGATE_TEST_DATABASE_URL  non-superuser role `tollgate` (the app refuses superusers: they bypass RLS)
 #   TOLLGATE_TEST_PG_ADMIN_URL  superuser `postgres`, for tests that must create databases/roles as admin
+#   TOLLGATE_TEST_FAILURES      a file for CMD's summary of what failed; printed last when CMD fails
 # The cluster lives in a mktemp dir that is deleted on exit. Usage: scripts/test-postgres.sh CMD [ARGS...]
 set -euo pipefail
 
@@ -33,8 +34,10 @@ cleanup() {
   # On failure, show what the server refused (tests provoke some errors on purpose, so read with care).
   if [ "$rc" != 0 ] && [ -f "$dir/pg.log" ]; then
     echo "--- test-postgres: the last errors in the PostgreSQL log" >&2
-    grep -E "ERROR|FATAL|PANIC|STATEMENT" "$dir/pg.log" | tail -n 40 >&2 || true
+    grep -E "ERROR|FATAL|PANIC|STATEMENT" "$dir/pg.log" | tail -n 16 >&2 || true
   fi
+  # What the wrapped command said about its failures comes last, where the tail of a CI log shows it.
+  if [ -s "${TOLLGATE_TEST_FAILURES:-}" ]; then cat "$TOLLGATE_TEST_FAILURES" >&2; fi
   if [ -f "$dir/data/postmaster.pid" ]; then
     as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
   fi
@@ -72,6 +75,7 @@ if ! as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/pg.log" -w -t 30 start >/dev/
   exit 1
 fi
 
+export TOLLGATE_TEST_FAILURES="$dir/failures.txt"
 export TOLLGATE_TEST_PG_ADMIN_URL="postgres://postgres:$admin_pw@127.0.0.1:$port/postgres"
 export TOLLGATE_TEST_DATABASE_URL="postgres://tollgate:tollgate-test@127.0.0.1:$port/postgres"
 psql "$TOLLGATE_TEST_PG_ADMIN_URL" -q -v ON_ERROR_STOP=1 \

@@ -268,14 +268,15 @@ import Testing
             decider: decider,
             configure: { configuration in
                 guard case .reverseProxy(var upstream) = configuration.mode else { return }
-                upstream.responseHeadTimeout = .milliseconds(200)
+                // Short enough for a quick test, long enough that a loaded machine answers the second request in time.
+                upstream.responseHeadTimeout = .seconds(2)
                 configuration.mode = .reverseProxy(upstream)
             }
         ) { port, _ in
             let started = ContinuousClock.now
             let (response, _) = try await EdgeHarness.get("http://127.0.0.1:\(port)/slow")
             #expect(response.status == .gatewayTimeout)
-            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(ContinuousClock.now - started < .seconds(20))
             // The connection goes on serving.
             let (next, _) = try await EdgeHarness.get("http://127.0.0.1:\(port)/")
             #expect(next.status == .ok)
