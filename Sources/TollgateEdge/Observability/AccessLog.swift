@@ -8,8 +8,9 @@ import Glibc
 /// One JSON line per request on standard output, with the decision and its reason. Lines are buffered and written
 /// by a background thread every 100 ms, so a request never waits on the terminal or a log pipe.
 public final class AccessLog: DecisionObserver, Sendable {
-    private let buffer = NIOLockedValueBox<[UInt8]>([])
-    private let clock = NIOLockedValueBox<(second: Int, text: String)>((0, ""))
+    /// Filled by requests; the writer swaps in the (emptied) spare, so neither ever gives its memory back.
+    private let buffers = NIOLockedValueBox<(filling: [UInt8], spare: [UInt8])>(([], []))
+    private let clock = NIOLockedValueBox<(second: Int, prefix: [UInt8])>((0, []))
     private let fd: Int32
     private let stopped = NIOLockedValueBox(false)
 
@@ -26,11 +27,13 @@ public final class AccessLog: DecisionObserver, Sendable {
         thread.start()
     }
 
+    // Runs for every request, so nothing here formats through String: numbers, the UUID and the time are written
+    // as bytes.
     public func observe(_ request: EdgeRequest, record: DecisionRecord, status: HTTPResponseStatus, seconds: Double) {
         var line: [UInt8] = []
-        line.reserveCapacity(384)
+        line.reserveCapacity(512)
         line.append(contentsOf: #"{"ts":""#.utf8)
-        line.append(contentsOf: timestamp().utf8)
+        appendTimestamp(to: &line)
         line.append(contentsOf: #"","type":"access""#.utf8)
         Self.append("client", request.clientAddress, to: &line)
         Self.append("method", request.method, to: &line)
@@ -38,31 +41,42 @@ public final class AccessLog: DecisionObserver, Sendable {
         Self.append("path", request.path, to: &line)
         Self.append("query", request.query, to: &line)
         line.append(contentsOf: #","status":"#.utf8)
-        line.append(contentsOf: String(status.code).utf8)
+        Self.appendDecimal(Int(status.code), to: &line)
         Self.append("action", record.action, to: &line)
         Self.append("reason", record.reason, to: &line)
-        Self.append("site", record.siteID?.uuidString.lowercased(), to: &line)
+        if let site = record.siteID {
+            line.append(contentsOf: #","site":""#.utf8)
+            Self.appendUUID(site, to: &line)
+            line.append(UInt8(ascii: "\""))
+        }
         Self.append("crawler", record.crawler, to: &line)
         Self.append("price", record.price, to: &line)
         Self.append("user_agent", request.headers.first(name: "user-agent"), to: &line)
+        // Milliseconds with three decimals, from whole microseconds.
+        let micros = seconds.isFinite ? max(0, Int((seconds * 1_000_000).rounded())) : 0
         line.append(contentsOf: #","duration_ms":"#.utf8)
-        line.append(contentsOf: String((seconds * 1_000_000).rounded() / 1000).utf8)
+        Self.appendDecimal(micros / 1000, to: &line)
+        line.append(UInt8(ascii: "."))
+        Self.appendDecimal(micros % 1000, minimumDigits: 3, to: &line)
         line.append(contentsOf: "}\n".utf8)
-        buffer.withLockedValue { $0.append(contentsOf: line) }
+        buffers.withLockedValue { $0.filling.append(contentsOf: line) }
     }
 
-    /// RFC 3339 with milliseconds; the date part is formatted once per second, not per request.
-    private func timestamp() -> String {
-        let now = Date().timeIntervalSince1970
-        let second = Int(now)
-        let prefix = clock.withLockedValue { clock -> String in
+    /// RFC 3339 UTC with milliseconds; the part up to the second is formatted once per second, not per request.
+    private func appendTimestamp(to line: inout [UInt8]) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let second = now.tv_sec
+        clock.withLockedValue { clock in
             if clock.second != second {
-                clock = (second, Date(timeIntervalSince1970: Double(second)).formatted(.iso8601).dropLast().description)
+                let text = Date(timeIntervalSince1970: Double(second)).formatted(.iso8601)  // …T12:00:00Z
+                clock = (second, Array(text.utf8.dropLast()))
             }
-            return clock.text
+            line.append(contentsOf: clock.prefix)
         }
-        let millis = Int((now - Double(second)) * 1000)
-        return prefix + (millis < 10 ? ".00" : millis < 100 ? ".0" : ".") + "\(millis)Z"
+        line.append(UInt8(ascii: "."))
+        Self.appendDecimal(now.tv_nsec / 1_000_000, minimumDigits: 3, to: &line)
+        line.append(UInt8(ascii: "Z"))
     }
 
     public func close() {
@@ -70,9 +84,12 @@ public final class AccessLog: DecisionObserver, Sendable {
     }
 
     private func flush() {
-        let bytes = buffer.withLockedValue { buffer -> [UInt8] in
-            defer { buffer.removeAll(keepingCapacity: true) }
-            return buffer
+        // The filled buffer is taken out and the spare (empty, with its capacity) put in its place.
+        var bytes = buffers.withLockedValue { buffers -> [UInt8] in
+            let full = buffers.filling
+            buffers.filling = buffers.spare
+            buffers.spare = []
+            return full
         }
         guard !bytes.isEmpty else { return }
         bytes.withUnsafeBytes { raw in
@@ -81,12 +98,44 @@ public final class AccessLog: DecisionObserver, Sendable {
                 let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if written <= 0 {
                     if written < 0 && errno == EINTR { continue }
-                    return
+                    break
                 }
                 offset += written
             }
         }
+        bytes.removeAll(keepingCapacity: true)
+        buffers.withLockedValue { $0.spare = bytes }
     }
+
+    static func appendDecimal(_ value: Int, minimumDigits: Int = 1, to line: inout [UInt8]) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value.magnitude
+        withUnsafeMutableBytes(of: &digits) { digits in
+            repeat {
+                digits[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0 || count < minimumDigits
+            if value < 0 { line.append(UInt8(ascii: "-")) }
+            for index in stride(from: count - 1, through: 0, by: -1) { line.append(digits[index]) }
+        }
+    }
+
+    /// Lower-case 8-4-4-4-12, as `uuidString.lowercased()` would give.
+    static func appendUUID(_ uuid: UUID, to line: inout [UInt8]) {
+        withUnsafeBytes(of: uuid.uuid) { bytes in
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { line.append(UInt8(ascii: "-")) }
+                line.append(hexDigits[Int(byte >> 4)])
+                line.append(hexDigits[Int(byte & 0xF)])
+            }
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Appends `,"name":"value"` (nothing for nil), escaping as JSON requires; most values need no escaping and are
     /// copied as they are.
@@ -108,10 +157,9 @@ public final class AccessLog: DecisionObserver, Sendable {
                 case UInt8(ascii: "\r"): line.append(contentsOf: #"\r"#.utf8)
                 case UInt8(ascii: "\t"): line.append(contentsOf: #"\t"#.utf8)
                 case ..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
                     line.append(contentsOf: #"\u00"#.utf8)
-                    line.append(hex[Int(byte >> 4)])
-                    line.append(hex[Int(byte & 0xF)])
+                    line.append(hexDigits[Int(byte >> 4)])
+                    line.append(hexDigits[Int(byte & 0xF)])
                 default: line.append(byte)
                 }
             }

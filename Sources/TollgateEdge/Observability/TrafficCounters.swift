@@ -4,8 +4,8 @@ import NIOHTTP1
 import TollgateCore
 
 /// Counts every finished request by site × action × reason × crawler × status class, with a latency histogram per
-/// site × action. Keeps two copies: running totals for `/metrics`, and the counts since the last push to the
-/// control plane (`drain`), which resets them as CrowdSec's usage metrics do.
+/// site × action. A request is counted once, into the counts since the last push to the control plane; `drain` hands
+/// those over (and resets them, as CrowdSec's usage metrics do) and adds them to the running totals `/metrics` shows.
 public final class TrafficCounters: DecisionObserver, Sendable {
     struct CounterKey: Hashable {
         let siteID: UUID?
@@ -29,17 +29,31 @@ public final class TrafficCounters: DecisionObserver, Sendable {
             counts[bucket] += 1
             sumMilliseconds += milliseconds
         }
+
+        mutating func add(_ other: Histogram, times sign: Int64) {
+            for (index, count) in other.counts.enumerated() where index < counts.count { counts[index] += sign * count }
+            sumMilliseconds += Double(sign) * other.sumMilliseconds
+        }
     }
 
     struct Counts {
         var counters: [CounterKey: Int64] = [:]
         var latencies: [LatencyKey: Histogram] = [:]
+
+        /// Adds (sign 1) or takes away (sign -1) another set of counts.
+        mutating func add(_ other: Counts, times sign: Int64 = 1) {
+            for (key, count) in other.counters { counters[key, default: 0] += sign * count }
+            for (key, histogram) in other.latencies { latencies[key, default: Histogram()].add(histogram, times: sign) }
+        }
     }
 
     private struct Both {
-        var total = Counts()
+        /// Everything drained so far.
+        var drained = Counts()
         var sincePush = Counts()
     }
+
+    private static let statusClasses = ["0xx", "1xx", "2xx", "3xx", "4xx", "5xx", "6xx", "7xx", "8xx", "9xx"]
 
     private let counts = NIOLockedValueBox(Both())
 
@@ -48,13 +62,11 @@ public final class TrafficCounters: DecisionObserver, Sendable {
     public func observe(_ request: EdgeRequest, record: DecisionRecord, status: HTTPResponseStatus, seconds: Double) {
         let key = CounterKey(
             siteID: record.siteID, action: record.action, reason: record.reason, crawler: record.crawler,
-            statusClass: "\(status.code / 100)xx")
+            statusClass: Self.statusClasses[Int(status.code / 100) % 10])
         let latencyKey = LatencyKey(siteID: record.siteID, action: record.action)
         let milliseconds = seconds * 1000
         counts.withLockedValue { both in
-            both.total.counters[key, default: 0] += 1
             both.sincePush.counters[key, default: 0] += 1
-            both.total.latencies[latencyKey, default: Histogram()].record(milliseconds)
             both.sincePush.latencies[latencyKey, default: Histogram()].record(milliseconds)
         }
     }
@@ -62,8 +74,10 @@ public final class TrafficCounters: DecisionObserver, Sendable {
     /// The counts since the previous drain, as a metrics batch body; nil when nothing happened.
     public func drain(sequence: UInt64, windowStart: Date) -> MetricsBatch? {
         let since = counts.withLockedValue { both -> Counts in
-            defer { both.sincePush = Counts() }
-            return both.sincePush
+            let since = both.sincePush
+            both.drained.add(since)
+            both.sincePush = Counts()
+            return since
         }
         guard !since.counters.isEmpty else { return nil }
         return MetricsBatch(
@@ -80,24 +94,30 @@ public final class TrafficCounters: DecisionObserver, Sendable {
 
     /// Puts counts back after a failed push, so the next push carries them.
     public func restore(_ batch: MetricsBatch) {
-        counts.withLockedValue { both in
-            for counter in batch.counters {
-                let key = CounterKey(
-                    siteID: counter.siteID, action: counter.action, reason: counter.reason, crawler: counter.crawler,
-                    statusClass: counter.statusClass)
-                both.sincePush.counters[key, default: 0] += counter.count
-            }
-            for latency in batch.latencies {
-                let key = LatencyKey(siteID: latency.siteID, action: latency.action)
-                var histogram = both.sincePush.latencies[key] ?? Histogram()
-                for (index, count) in latency.counts.enumerated() where index < histogram.counts.count {
-                    histogram.counts[index] += count
-                }
-                histogram.sumMilliseconds += latency.sumMilliseconds
-                both.sincePush.latencies[key] = histogram
-            }
+        var counts = Counts()
+        for counter in batch.counters {
+            let key = CounterKey(
+                siteID: counter.siteID, action: counter.action, reason: counter.reason, crawler: counter.crawler,
+                statusClass: counter.statusClass)
+            counts.counters[key, default: 0] += counter.count
+        }
+        for latency in batch.latencies {
+            let histogram = Histogram(counts: latency.counts, sumMilliseconds: latency.sumMilliseconds)
+            counts.latencies[LatencyKey(siteID: latency.siteID, action: latency.action), default: Histogram()]
+                .add(histogram, times: 1)
+        }
+        self.counts.withLockedValue { both in
+            both.sincePush.add(counts)
+            both.drained.add(counts, times: -1)
         }
     }
 
-    var totals: Counts { counts.withLockedValue { $0.total } }
+    /// Every request counted so far.
+    var totals: Counts {
+        counts.withLockedValue { both in
+            var totals = both.drained
+            totals.add(both.sincePush)
+            return totals
+        }
+    }
 }

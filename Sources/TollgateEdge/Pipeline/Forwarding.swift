@@ -11,19 +11,30 @@ public enum Forwarding {
     public enum Pricing: String, Sendable {
         case zoneDefault = "zone-default"
         case bypass
+
+        /// The `cf-pay-per-crawl` value, spelled out once rather than formatted per request.
+        var originHeaderValue: String {
+            switch self {
+            case .zoneDefault: "protocol=cloudflare, pricing=zone-default"
+            case .bypass: "protocol=cloudflare, pricing=bypass"
+            }
+        }
     }
+
+    private static let removedAlways = [crawlerHeader]
+    private static let removedWithCrawlToken = [crawlerHeader, "authorization"]
 
     public static func plan(
         _ context: DecisionContext, record: DecisionRecord, pricing: Pricing, hook: (any UpstreamResponseHook)?
     ) -> ForwardPlan {
         var headers: [(name: String, value: String)] = [
-            (PayPerCrawlHeader.origin, "protocol=cloudflare, pricing=\(pricing.rawValue)"),
+            (PayPerCrawlHeader.origin, pricing.originHeaderValue),
             (actionHeader, record.action),
             (reasonHeader, record.reason),
         ]
-        var removed = [crawlerHeader]
+        var removed = removedAlways
         if let name = context.identity?.name { headers.append((crawlerHeader, name)) }
-        if case .crawlToken = context.identity?.proof { removed.append("authorization") }
+        if case .crawlToken = context.identity?.proof { removed = removedWithCrawlToken }
         // In-band pricing is not offered yet, so an origin's crawler-price is stripped on every priced site.
         let hook = hook ?? (context.site?.quoter != nil ? OriginPriceHook() : nil)
         return ForwardPlan(requestHeaders: headers, removedRequestHeaders: removed, onResponse: hook, record: record)
