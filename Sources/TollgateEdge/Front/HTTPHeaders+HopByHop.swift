@@ -67,9 +67,12 @@ private enum HopByHopField {
             self = .other
         default:
             // `Proxy-Connection`, `Proxy-Authorization` … and plain `Proxy` (httpoxy).
+            // Bytes rather than Characters: this runs for every header of every response. (`| 0x20` lower-cases the
+            // ASCII letters and maps no other byte onto one.)
             let utf8 = name.utf8
-            self = utf8.count >= 5 && name.prefix(5).isEqualCaseInsensitive(to: "proxy")
-                && (utf8.count == 5 || name.utf8.dropFirst(5).first == UInt8(ascii: "-")) ? .other : .none
+            let isProxy = utf8.count >= 5 && (utf8.count == 5 || utf8.dropFirst(5).first == UInt8(ascii: "-"))
+                && zip(utf8, "proxy".utf8).allSatisfy { $0 | 0x20 == $1 }
+            self = isProxy ? .other : .none
         }
     }
 }
