@@ -86,7 +86,8 @@ public struct EdgeAgent {
         if let admin = configuration.adminListen {
             services.append(AdminServer(
                 address: admin, group: eventLoopGroup,
-                exposition: PrometheusExposition(counters: counters, spool: spool, allowances: allowances, store: store),
+                exposition: PrometheusExposition(
+                    counters: counters, spool: spool, allowances: allowances, store: store, accessLog: accessLog),
                 store: store, logger: logger))
         }
 

@@ -14,10 +14,10 @@ import TollgateCore
     }
 
     /// Writes lines through a pipe and returns them once the log has been closed and flushed.
-    static func accessLogLines(_ body: (AccessLog) -> Void) throws -> [[String: Any]] {
+    static func accessLogLines(maxBufferedBytes: Int = 1 << 20, _ body: (AccessLog) -> Void) throws -> [[String: Any]] {
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
-        let log = AccessLog(fd: fds[1])
+        let log = AccessLog(fd: fds[1], maxBufferedBytes: maxBufferedBytes)
         body(log)
         log.close()
         var bytes: [UInt8] = []
@@ -75,6 +75,19 @@ import TollgateCore
         #expect(second["query"] == nil && second["site"] == nil && second["crawler"] == nil)
         #expect(second["status"] as? Int == 404)
         #expect(second["duration_ms"] as? Double == 2000)
+    }
+
+    @Test func linesPastTheBufferLimitAreDroppedAndCounted() throws {
+        var log: AccessLog?
+        let record = DecisionRecord(action: "pass", reason: "default.anonymous")
+        // Room for about two lines between the writer's flushes: of 200 lines written at once, most cannot wait.
+        let lines = try Self.accessLogLines(maxBufferedBytes: 600) { accessLog in
+            log = accessLog
+            for _ in 0..<200 { accessLog.observe(Self.request(), record: record, status: .ok, seconds: 0) }
+        }
+        let dropped = try #require(log).droppedLines
+        #expect(dropped > 0)
+        #expect(lines.count + dropped == 200)
     }
 
     @Test func decimalsAreWrittenWithoutFormatting() {

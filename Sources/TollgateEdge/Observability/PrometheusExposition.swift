@@ -7,12 +7,17 @@ public struct PrometheusExposition: Sendable {
     let spool: UsageSpool
     let allowances: AllowanceBook
     let store: StateStore
+    let accessLog: AccessLog?
 
-    public init(counters: TrafficCounters, spool: UsageSpool, allowances: AllowanceBook, store: StateStore) {
+    public init(
+        counters: TrafficCounters, spool: UsageSpool, allowances: AllowanceBook, store: StateStore,
+        accessLog: AccessLog? = nil
+    ) {
         self.counters = counters
         self.spool = spool
         self.allowances = allowances
         self.store = store
+        self.accessLog = accessLog
     }
 
     public func render(now: Date = Date()) -> String {
@@ -64,6 +69,11 @@ public struct PrometheusExposition: Sendable {
             out += "# HELP tollgate_edge_sync_age_seconds Seconds since the control plane last answered a sync.\n"
             out += "# TYPE tollgate_edge_sync_age_seconds gauge\n"
             out += "tollgate_edge_sync_age_seconds \(max(0, now.timeIntervalSince(syncedAt)))\n"
+        }
+        if let accessLog {
+            out += "# HELP tollgate_edge_access_log_dropped_total Access log lines dropped because the output did not keep up.\n"
+            out += "# TYPE tollgate_edge_access_log_dropped_total counter\n"
+            out += "tollgate_edge_access_log_dropped_total \(accessLog.droppedLines)\n"
         }
         return out
     }
