@@ -77,7 +77,7 @@ spooled=$(cat "$work"/edge/spool/usage-*.log | wc -l)
 echo "paid run: $charged requests charged (access log), $spooled charges in the spool"
 
 # Added latency at half the agent's peak: the same Poisson-paced rate (wrk with a Lua delay per request) straight to
-# the upstream and through the agent, for human requests and for signed paid ones.
+# the upstream, through nginx (for scale, human requests) and through the agent, for human and for signed paid ones.
 paced() {  # NAME RATE URL [wrk args...]
   local name=$1 rate=$2 url=$3
   shift 3
@@ -90,6 +90,7 @@ paced() {  # NAME RATE URL [wrk args...]
 half=$(awk -v r="$(rate_of "$out/wrk-agent-human.txt")" 'BEGIN { printf "%d", r / 2 }')
 echo "== latency at half the agent's peak for human requests: $half req/s offered"
 paced direct "$half" "http://127.0.0.1:$up/" -s "$work/paced.lua"
+paced nginx-proxy "$half" "http://127.0.0.1:$proxy/" -s "$work/paced.lua" -H "Host: $host"
 paced agent-human "$half" "http://127.0.0.1:$agent/" -s "$work/paced.lua" -H "Host: $host"
 paid_half=$(awk -v r="$(rate_of "$out/wrk-agent-signed-paid.txt")" 'BEGIN { printf "%d", r / 2 }')
 echo "== latency at half the agent's peak for signed paid requests: $paid_half req/s offered"
