@@ -300,6 +300,50 @@ import TollgateCore
         }
     }
 
+    @Test func aRequestKeyIsChargedOnceWhicheverAgentReportsIt() async throws {
+        try await withAppAndDependencies { client, deps in
+            let owner = try await client.signup("retry@example.com", tenant: "Retry Co")
+            let site = try await client.createSite(owner, name: "Paid", hostname: "retry.example")
+            let crawler = try await client.registerCrawler("retry@bot.example", productToken: "RetryBot")
+            let otherCrawler = try await client.registerCrawler("retry2@bot.example", productToken: "RetryBotTwo")
+            try await deps.fund(crawler.accountID, cents: 1_000)
+            try await deps.fund(otherCrawler.accountID, cents: 1_000)
+            let first = try await client.enrollAgent(owner)
+            let second = try await client.enrollAgent(owner)
+            func record(_ sequence: UInt64, _ key: String?, account: UUID? = nil) -> UsageRecord {
+                UsageRecord(
+                    sequence: sequence, crawlerAccountID: account ?? crawler.accountID, siteID: site,
+                    url: "https://retry.example/article", price: usd(cents: 2), occurredAt: Date(), requestKey: key)
+            }
+
+            let byFirst = try await client.usage(first, UsageBatch(events: [record(1, "kid nonce-1 https://retry.example/article")]))
+            #expect(byFirst.results.map(\.status) == [.posted])
+
+            // The crawler retried the same signed request through the other replica, which charged it too; then two
+            // new purchases, one of them reported twice, and a charge without a key.
+            let batch = UsageBatch(events: [
+                record(1, "kid nonce-1 https://retry.example/article"),
+                record(2, "kid nonce-2 https://retry.example/article"),
+                record(3, "kid nonce-2 https://retry.example/article"),
+                record(4, nil),
+                record(5, "kid nonce-1 https://retry.example/article", account: otherCrawler.accountID),
+            ])
+            let bySecond = try await client.usage(second, batch)
+            #expect(bySecond.results.map(\.status) == [.rejected, .posted, .rejected, .posted, .posted])
+            #expect(bySecond.results.map(\.reason) == ["duplicate_request", nil, "duplicate_request", nil, nil])
+            #expect(bySecond.results.allSatisfy { !$0.duplicate })
+
+            // Re-sent, the batch gets the same answers and moves nothing.
+            let again = try await client.usage(second, batch)
+            #expect(again.results.map(\.status) == bySecond.results.map(\.status))
+            #expect(again.results.map(\.reason) == bySecond.results.map(\.reason) && again.results.allSatisfy(\.duplicate))
+
+            #expect(try await deps.ledger.crawlerBalance(accountID: crawler.accountID, currency: .usd).balance == usd(cents: 994))
+            #expect(try await deps.ledger.crawlerBalance(accountID: otherCrawler.accountID, currency: .usd).balance == usd(cents: 998))
+            #expect(try await deps.ledger.inconsistentAccounts().isEmpty)
+        }
+    }
+
     @Test func allowancesAreBoundedByTheBalanceAndSharedBetweenAgents() async throws {
         try await withAppAndDependencies { client, deps in
             let owner = try await client.signup("share@example.com", tenant: "Share Co")

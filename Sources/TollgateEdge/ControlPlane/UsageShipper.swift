@@ -60,7 +60,12 @@ public struct UsageShipper: Service {
         try spool.acknowledge(through: batch[batch.count - 1].sequence)
         for record in batch { allowances.acknowledged(record.crawlerAccountID, record.price) }
         allowances.update(result.allowances)
-        let rejected = result.results.filter { $0.status == .rejected && !$0.duplicate }
+        // A retried request another replica already charged is refused as a duplicate purchase: expected, not alarming.
+        let retries = result.results.filter { $0.reason == "duplicate_request" && !$0.duplicate }
+        if !retries.isEmpty {
+            logger.info("control plane charged retried requests once", metadata: ["count": "\(retries.count)"])
+        }
+        let rejected = result.results.filter { $0.status == .rejected && !$0.duplicate && $0.reason != "duplicate_request" }
         if !rejected.isEmpty {
             logger.warning("control plane rejected charges", metadata: [
                 "count": "\(rejected.count)", "reasons": "\(Set(rejected.compactMap(\.reason)).sorted())",

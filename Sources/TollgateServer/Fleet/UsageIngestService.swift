@@ -4,8 +4,10 @@ import TollgateCore
 
 /// `POST /v1/agent/usage`: posts each event once through the ledger (`ChargePostingService` keeps the first outcome
 /// of every event id, so a re-sent batch changes nothing and is answered `duplicate: true`). Events for a site the
-/// agent's tenant does not own are refused (`unknown_site`) and never reach the ledger. Each posted charge is also
-/// added to the agent's allowance on the account, in the ledger's transaction (migration 0009).
+/// agent's tenant does not own are refused (`unknown_site`) and never reach the ledger. A request key already charged
+/// to the account, by this agent or another, is refused as `duplicate_request` (a crawler's retry through another
+/// replica). Each posted charge is also added to the agent's allowance on the account, in the ledger's transaction
+/// (migration 0009).
 struct UsageIngestService: Sendable {
     let charges: ChargePostingService
     let sites: any SiteRepository
@@ -28,7 +30,8 @@ struct UsageIngestService: Sendable {
         let events = batch.events.filter { owned.contains($0.siteID) }.map { record in
             UsageEvent(
                 id: Self.eventID(agent: agent.id, sequence: record.sequence), crawlerAccountID: record.crawlerAccountID,
-                siteID: record.siteID, url: record.url, price: record.price, occurredAt: record.occurredAt, agentID: agent.id)
+                siteID: record.siteID, url: record.url, price: record.price, occurredAt: record.occurredAt, agentID: agent.id,
+                requestKey: record.requestKey)
         }
         var outcomes = try await charges.post(events).makeIterator()
         var results: [UsageBatchResult.EventResult] = []

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 import PostgresNIO
@@ -96,20 +97,31 @@ extension PostgresLedgerRepository {
             // Not storable as a charge; the same event always gets this same answer, so nothing needs recording.
             return ChargeOutcome(eventID: event.id, status: .rejected, reason: .invalidEvent, transactionID: nil, duplicate: false)
         }
+        let requestKey = event.requestKey.map { Data(SHA256.hash(data: Data($0.utf8))) }
         func reject(_ reason: ChargeOutcome.Reason) async throws -> ChargeOutcome {
             try await connection.query(
                 """
                 INSERT INTO charges (event_id, status, reason, tenant_id, site_id, crawler_account_id, url, price_micros, currency, occurred_at,
-                                     agent_id)
+                                     agent_id, request_key_sha256)
                 VALUES (\(event.id), 'rejected', \(reason.rawValue), \(tenantID), \(tenantID == nil ? nil : event.siteID),
                         \(account == nil ? nil : event.crawlerAccountID), \(event.url), \(event.price.micros), \(event.price.currency.code), \(event.occurredAt),
-                        \(event.agentID))
+                        \(event.agentID), \(requestKey))
                 ON CONFLICT (event_id) DO NOTHING
                 """, logger: logger)
             return ChargeOutcome(eventID: event.id, status: .rejected, reason: reason, transactionID: nil, duplicate: false)
         }
         guard let account else { return try await reject(.unknownAccount) }
         guard let tenantID else { return try await reject(.unknownSite) }
+        // The account's rows are locked (see postCharges), so no other batch can post this key meanwhile.
+        if let requestKey {
+            let charged = try await connection.query(
+                """
+                SELECT 1 FROM charges
+                WHERE crawler_account_id = \(event.crawlerAccountID) AND request_key_sha256 = \(requestKey) AND status = 'posted'
+                """, logger: logger
+            ).decode(Int32.self).first { _ in true }
+            if charged != nil { return try await reject(.duplicateRequest) }
+        }
         guard account.active else { return try await reject(.accountSuspended) }
         guard account.currency == event.price.currency else { return try await reject(.currencyMismatch) }
         let crawler = LedgerAccountRef.crawler(event.crawlerAccountID, account.currency)
@@ -148,9 +160,10 @@ extension PostgresLedgerRepository {
         try await connection.query(
             """
             INSERT INTO charges (event_id, status, transaction_id, tenant_id, site_id, crawler_account_id, url, price_micros, currency,
-                                 fee_micros, occurred_at, agent_id)
+                                 fee_micros, occurred_at, agent_id, request_key_sha256)
             VALUES (\(event.id), 'posted', \(posted.id), \(tenantID), \(event.siteID), \(event.crawlerAccountID), \(event.url),
-                    \(event.price.micros), \(event.price.currency.code), \(split.fee.micros), \(event.occurredAt), \(event.agentID))
+                    \(event.price.micros), \(event.price.currency.code), \(split.fee.micros), \(event.occurredAt), \(event.agentID),
+                    \(requestKey))
             """, logger: logger)
         return ChargeOutcome(eventID: event.id, status: .posted, reason: nil, transactionID: posted.id, duplicate: false)
     }

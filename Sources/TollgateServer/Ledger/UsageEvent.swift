@@ -11,8 +11,14 @@ public struct UsageEvent: Sendable, Hashable, Codable {
     public let occurredAt: Date
     /// The edge agent that reported it; its allowance on the account is charged with the event (migration 0009).
     public let agentID: UUID?
+    /// What makes two events the same purchase (crawler key id + signature nonce + URL); nil when the request had
+    /// none. The account is charged once per key, whichever agent reports it (migration 0011).
+    public let requestKey: String?
 
-    public init(id: String, crawlerAccountID: UUID, siteID: UUID, url: String, price: Money, occurredAt: Date, agentID: UUID? = nil) {
+    public init(
+        id: String, crawlerAccountID: UUID, siteID: UUID, url: String, price: Money, occurredAt: Date, agentID: UUID? = nil,
+        requestKey: String? = nil
+    ) {
         self.id = id
         self.crawlerAccountID = crawlerAccountID
         self.siteID = siteID
@@ -20,6 +26,7 @@ public struct UsageEvent: Sendable, Hashable, Codable {
         self.price = price
         self.occurredAt = occurredAt
         self.agentID = agentID
+        self.requestKey = requestKey
     }
 }
 
@@ -39,6 +46,8 @@ public struct ChargeOutcome: Sendable, Hashable {
         case unknownAccount = "unknown_account"
         case unknownSite = "unknown_site"
         case invalidEvent = "invalid_event"
+        /// Another event with the same request key was already charged: a retry, not a second purchase.
+        case duplicateRequest = "duplicate_request"
     }
 
     public let eventID: String

@@ -70,7 +70,7 @@ extension Schemas {
                         object(
                             [
                                 "sequence": sequence, "status": string(["enum": ["posted", "rejected"]]),
-                                "reason": string(["description": "Why a charge was refused: insufficient_funds, daily_cap, monthly_cap, account_suspended, currency_mismatch, unknown_account, unknown_site, invalid_event."]),
+                                "reason": string(["description": "Why a charge was refused: insufficient_funds, daily_cap, monthly_cap, account_suspended, currency_mismatch, unknown_account, unknown_site, invalid_event, duplicate_request (the request key was already charged to the account)."]),
                                 "duplicate": ["type": "boolean"],
                             ], required: ["sequence", "status", "duplicate"])),
                     "allowances": array(OpenAPIDocument.ref("SyncAllowance")),
