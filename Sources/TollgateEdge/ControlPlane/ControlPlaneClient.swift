@@ -78,7 +78,7 @@ public struct ControlPlaneClient: Sendable {
         do {
             return try FleetJSON.decoder().decode(Answer.self, from: bytes)
         } catch let error as DecodingError {
-            throw ControlPlaneError.malformedAnswer("\(path): \(DecodingErrorText.describe(error))")
+            throw ControlPlaneError.malformedAnswer("\(path): \(error.summary)")
         }
     }
 

@@ -17,7 +17,7 @@ public enum StateFile {
             if bundle.version.isEmpty { bundle.version = "file" }
             return EdgeStateSource(bundle: bundle)
         } catch let error as DecodingError {
-            throw EdgeConfigurationError.invalidStateFile(url.path, DecodingErrorText.describe(error))
+            throw EdgeConfigurationError.invalidStateFile(url.path, error.summary)
         }
     }
 
@@ -25,22 +25,5 @@ public enum StateFile {
     public static func write(_ source: EdgeStateSource, to url: URL) throws {
         let data = try FleetJSON.encoder().encode(source.bundle)
         try DurableFile.replace(url, with: data)
-    }
-}
-
-/// Says where a JSON document went wrong, in words an operator can act on.
-enum DecodingErrorText {
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ codingPath: [any CodingKey]) -> String {
-            let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return text.isEmpty ? "the document" : String(text.drop { $0 == "." })
-        }
-        switch error {
-        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is missing"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            return "\(path(context.codingPath)): \(context.debugDescription)"
-        case .dataCorrupted(let context): return "\(path(context.codingPath)): \(context.debugDescription)"
-        @unknown default: return "\(error)"
-        }
     }
 }

@@ -28,8 +28,7 @@ public struct PostgresAPIKeyRepository: APIKeyRepository {
                 """
                 SELECT \(unescaped: Self.columns) FROM api_keys
                 WHERE tenant_id = \(tenantID)
-                  AND (\(after)::uuid IS NULL OR (created_at, id) < (SELECT created_at, id FROM api_keys WHERE id = \(after)))
-                ORDER BY created_at DESC, id DESC LIMIT \(limit)
+                  \(pageAfter: after, of: "api_keys", limit: limit)
                 """, logger: database.logger)
             return try await Self.keys(rows)
         }

@@ -29,8 +29,7 @@ struct PostgresBlocklistRepository: BlocklistRepository {
                 """
                 SELECT \(unescaped: Self.columns) FROM blocklist_entries
                 WHERE tenant_id = \(tenantID) AND deleted_at IS NULL
-                  AND (\(after)::uuid IS NULL OR (created_at, id) < (SELECT created_at, id FROM blocklist_entries WHERE id = \(after)))
-                ORDER BY created_at DESC, id DESC LIMIT \(limit)
+                  \(pageAfter: after, of: "blocklist_entries", limit: limit)
                 """, logger: database.logger)
             return try await Self.entries(rows)
         }

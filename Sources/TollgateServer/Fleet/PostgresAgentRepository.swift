@@ -34,8 +34,7 @@ public struct PostgresAgentRepository: AgentRepository {
                 """
                 SELECT \(unescaped: Self.tokenColumns) FROM agent_enrollment_tokens
                 WHERE tenant_id = \(tenantID)
-                  AND (\(after)::uuid IS NULL OR (created_at, id) < (SELECT created_at, id FROM agent_enrollment_tokens WHERE id = \(after)))
-                ORDER BY created_at DESC, id DESC LIMIT \(limit)
+                  \(pageAfter: after, of: "agent_enrollment_tokens", limit: limit)
                 """, logger: database.logger)
             return try await Self.tokens(rows)
         }
@@ -122,8 +121,7 @@ public struct PostgresAgentRepository: AgentRepository {
                 """
                 SELECT \(unescaped: Self.agentColumns) FROM agents
                 WHERE tenant_id = \(tenantID)
-                  AND (\(after)::uuid IS NULL OR (created_at, id) < (SELECT created_at, id FROM agents WHERE id = \(after)))
-                ORDER BY created_at DESC, id DESC LIMIT \(limit)
+                  \(pageAfter: after, of: "agents", limit: limit)
                 """, logger: database.logger)
             return try await Self.agents(rows)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import TollgateCore
 
 /// A JSON request body whose `CodingKeys` list every accepted field, so unknown fields are rejected
 /// instead of silently ignored (a typo in `"rol"` must not create a member with the default role).
@@ -45,16 +46,8 @@ extension Request {
     }
 
     static func fieldError(_ error: DecodingError) -> Problem.FieldError {
-        /// `path_rules[2].pattern`: array indices in brackets, as `PricingPolicyIssue` and the docs name fields.
-        func path(_ codingPath: [any CodingKey]) -> String {
-            codingPath.reduce(into: "") { path, key in
-                if let index = key.intValue {
-                    path += "[\(index)]"
-                } else {
-                    path += path.isEmpty ? key.stringValue : "." + key.stringValue
-                }
-            }
-        }
+        // `path_rules[2].pattern`, as `PricingPolicyIssue` and the docs name fields.
+        let path = DecodingError.fieldPath
         switch error {
         case .keyNotFound(let key, let context):
             return .init(field: path(context.codingPath + [key]), message: "is required")

@@ -133,6 +133,7 @@ public struct TopUpService: Sendable {
 
     /// 30 s, 1 min, 2 min … up to an hour between attempts.
     static func backoff(_ attempts: Int) -> Date {
-        Date(timeIntervalSinceNow: min(3600, 30 * pow(2, Double(min(attempts, 7)))))
+        let delay = Backoff(first: .seconds(30), ceiling: .seconds(3600)).delay(afterFailures: attempts + 1)
+        return Date(timeIntervalSinceNow: TimeInterval(delay.wholeSeconds))
     }
 }

@@ -32,8 +32,7 @@ public struct PostgresSiteRepository: SiteRepository {
                 """
                 SELECT \(unescaped: Self.columns) FROM sites
                 WHERE tenant_id = \(tenantID) AND status = ANY(\(statuses))
-                  AND (\(after)::uuid IS NULL OR (created_at, id) < (SELECT created_at, id FROM sites WHERE id = \(after)))
-                ORDER BY created_at DESC, id DESC LIMIT \(limit)
+                  \(pageAfter: after, of: "sites", limit: limit)
                 """, logger: database.logger)
             return try await Self.sites(rows)
         }
