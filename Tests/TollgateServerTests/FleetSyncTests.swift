@@ -566,6 +566,60 @@ import TollgateCore
         }
     }
 
+    @Test func platformBlocklistEntriesReachEveryTenantsAgentsAndOnlyOperatorsChangeThem() async throws {
+        try await withAppAndDependencies { client, deps in
+            let first = try await client.signup("platform-block@example.com", tenant: "First Co")
+            let second = try await client.signup("platform-block2@example.com", tenant: "Second Co")
+            let firstAgent = try await client.enrollAgent(first)
+            let secondAgent = try await client.enrollAgent(second)
+            #expect(try await client.json(.post, "/v1/blocklist", headers: first.sessionHeaders, body: #"{"scope":"ip","value":"192.0.2.1"}"#).0.status == .created)
+            let settled = try await client.settledVersion(secondAgent, from: try await client.sync(secondAgent).version)
+
+            // Operator routes need an operator token.
+            #expect(try await client.json(.get, "/v1/operator/blocklist").0.status == .unauthorized)
+            #expect(try await client.json(.post, "/v1/operator/blocklist", headers: first.sessionHeaders, body: #"{"scope":"ua","value":"x"}"#).0.status == .unauthorized)
+            let operatorAccount = try await deps.operators.create(
+                email: "root@tollgate.example", passwordHash: try await deps.passwords.hash(Self.password))
+            let (_, session) = try await client.json(
+                .post, "/v1/operator/sessions", body: #"{"email":"root@tollgate.example","password":"\#(Self.password)"}"#)
+            let operatorHeaders: HTTPFields = [.authorization: "Bearer \(session["token"] as? String ?? "")", .contentType: "application/json"]
+
+            // The same validation as a tenant's entries.
+            let (invalid, problem) = try await client.json(.post, "/v1/operator/blocklist", headers: operatorHeaders, body: #"{"scope":"range","value":"10.0.0.0/33"}"#)
+            #expect(invalid.status == .unprocessableContent && problem.fieldNames == ["value"], "\(problem)")
+            let (created, entry) = try await client.json(
+                .post, "/v1/operator/blocklist", headers: operatorHeaders, body: #"{"scope":"ua","value":"EvilScraper","reason":"abuse report 42"}"#)
+            #expect(created.status == .created, "\(entry)")
+            #expect(entry["created_by"] as? String == operatorAccount.id.uuidString && entry["action"] as? String == "block")
+            let id = try #require(entry["id"] as? String)
+            let (_, listed) = try await client.json(.get, "/v1/operator/blocklist", headers: operatorHeaders)
+            #expect((listed["items"] as? [[String: Any]])?.compactMap { $0["value"] as? String } == ["EvilScraper"])
+
+            // Both tenants' agents receive it, without a tenant; each still gets only its own tenant's entries.
+            let firstBundle = try await client.sync(firstAgent)
+            #expect(Set(firstBundle.blocklist.map(\.value)) == ["192.0.2.1", "EvilScraper"])
+            #expect(firstBundle.blocklist.first { $0.scope == .userAgent }?.tenantID == nil)
+            let delta = try await client.sync(secondAgent, since: settled)
+            #expect(delta.blocklist.map(\.id.uuidString) == [id] && delta.blocklist.first?.tenantID == nil)
+
+            // Tenants neither list nor delete it.
+            #expect((try await client.json(.get, "/v1/blocklist", headers: second.sessionHeaders).1["items"] as? [Any])?.isEmpty == true)
+            #expect(try await client.json(.delete, "/v1/blocklist/\(id)", headers: second.sessionHeaders).0.status == .notFound)
+
+            // The operator's deletion reaches the agents as a delta.
+            let beforeDeletion = try await client.settledVersion(secondAgent, from: delta.version)
+            #expect(try await client.json(.delete, "/v1/operator/blocklist/\(id)", headers: operatorHeaders).0.status == .noContent)
+            #expect(try await client.json(.delete, "/v1/operator/blocklist/\(id)", headers: operatorHeaders).0.status == .notFound)
+            let removed = try await client.sync(secondAgent, since: beforeDeletion)
+            #expect(removed.blocklist.map(\.deleted) == [true])
+
+            var actions: [String] = []
+            try await deps.audit.forEachEvent(tenantID: AuditLog.platformChain) { actions.append($0.action) }
+            #expect(actions.filter { $0.hasPrefix("blocklist.") } == ["blocklist.entry_created", "blocklist.entry_deleted"])
+            #expect(try await deps.audit.verify(tenantID: AuditLog.platformChain) == .intact(events: actions.count))
+        }
+    }
+
     @Test func sitesCarryALicenseURL() async throws {
         try await withAppAndDependencies { client, _ in
             let owner = try await client.signup("license@example.com", tenant: "License Co")

@@ -176,6 +176,10 @@ func buildRouter(_ dependencies: AppDependencies) async throws -> Router<AppRequ
         auth: OperatorAuth(operators: dependencies.operators, tokens: dependencies.tokens),
         crawlerOperators: dependencies.crawlerOperators, ledger: dependencies.ledger
     ).addRoutes(to: router.group("v1"))
+    OperatorBlocklistController(
+        auth: OperatorAuth(operators: dependencies.operators, tokens: dependencies.tokens),
+        blocklist: BlocklistController(service: dependencies.blocklistService, entries: dependencies.blocklist)
+    ).addRoutes(to: router.group("v1"))
     CrawlerOperatorController(
         service: dependencies.crawlerOperatorService, operators: dependencies.crawlerOperators, ledger: dependencies.ledger
     ).addRoutes(to: router.group("v1"))

@@ -1,8 +1,9 @@
 import Foundation
 import TollgateCore
 
-/// Adding and deleting blocklist entries: validates each value for its scope, and audits every change in the same
-/// transaction as the change itself.
+/// Adding and deleting blocklist entries, a tenant's or the platform's: validates each value for its scope, and audits
+/// every change in the same transaction as the change itself. Callers check who may (`sites:write` for a tenant, a
+/// platform operator for the platform).
 struct BlocklistService: Sendable {
     let entries: any BlocklistRepository
 
@@ -11,10 +12,9 @@ struct BlocklistService: Sendable {
     static let maxTTL = 365 * 86_400
 
     func create(
-        scope rawScope: String, value rawValue: String, action rawAction: String?, reason rawReason: String?, ttlSeconds: Int?,
-        by principal: Principal, caller: Caller
+        _ owner: BlocklistOwner, scope rawScope: String, value rawValue: String, action rawAction: String?, reason rawReason: String?,
+        ttlSeconds: Int?, by actor: AuditActor, createdBy: UUID?, caller: Caller
     ) async throws -> BlockEntry {
-        try principal.require(.sitesWrite)
         var errors: [Problem.FieldError] = []
         let scope = SyncBlockEntry.Scope(rawValue: rawScope)
         if scope == nil {
@@ -38,22 +38,21 @@ struct BlocklistService: Sendable {
         guard errors.isEmpty, let scope, let action else { throw Problem.invalid(errors) }
         let entry = NewBlockEntry(
             scope: scope, value: value, action: action, reason: reason, expiresAt: ttlSeconds.map { Date().addingTimeInterval(Double($0)) })
-        return try await entries.create(tenantID: principal.tenant.id, entry, createdBy: principal.user?.id) { created in
+        return try await entries.create(owner, entry, createdBy: createdBy) { created in
             var details = ["scope": created.scope.rawValue, "value": created.value, "action": created.action.rawValue]
             if !created.reason.isEmpty { details["reason"] = created.reason }
             if let ttlSeconds { details["ttl_seconds"] = String(ttlSeconds) }
             return AuditRecord(
-                action: "blocklist.entry_created", actor: principal.actor, clientAddress: caller.clientAddress, targetType: "blocklist_entry",
+                action: "blocklist.entry_created", actor: actor, clientAddress: caller.clientAddress, targetType: "blocklist_entry",
                 targetID: created.id.uuidString, details: details)
         }
     }
 
-    func delete(id: UUID, by principal: Principal, caller: Caller) async throws {
-        try principal.require(.sitesWrite)
+    func delete(_ owner: BlocklistOwner, id: UUID, by actor: AuditActor, caller: Caller) async throws {
         do {
-            _ = try await entries.delete(tenantID: principal.tenant.id, id: id) { deleted in
+            _ = try await entries.delete(owner, id: id) { deleted in
                 AuditRecord(
-                    action: "blocklist.entry_deleted", actor: principal.actor, clientAddress: caller.clientAddress, targetType: "blocklist_entry",
+                    action: "blocklist.entry_deleted", actor: actor, clientAddress: caller.clientAddress, targetType: "blocklist_entry",
                     targetID: id.uuidString, details: ["scope": deleted.scope.rawValue, "value": deleted.value, "action": deleted.action.rawValue])
             }
         } catch BlocklistError.notFound {

@@ -51,6 +51,7 @@ struct PostgresFleetSyncRepository: FleetSyncRepository {
                     OR EXISTS (SELECT 1 FROM crawl_tokens
                                WHERE revoked_at IS NOT NULL AND expires_at > now() AND sync_xid >= \(floor)::xid8)
                     OR EXISTS (SELECT 1 FROM blocklist_entries WHERE tenant_id = \(tenantID) AND sync_xid >= \(floor)::xid8)
+                    OR EXISTS (SELECT 1 FROM blocklist_entries WHERE tenant_id IS NULL AND sync_xid >= \(floor)::xid8)
                     OR EXISTS (SELECT 1 FROM agent_allowances WHERE agent_id = \(agentID) AND sync_xid >= \(floor)::xid8)
                 """, logger: database.logger
             ).decode(Bool.self).first { _ in true }
@@ -176,19 +177,20 @@ struct PostgresFleetSyncRepository: FleetSyncRepository {
         return tokens
     }
 
-    /// A full bundle holds the live entries; a delta also carries deleted ones (`deleted: true`) so the edge drops them.
+    /// The tenant's entries and the platform's (`tenant_id` NULL). A full bundle holds the live entries; a delta also
+    /// carries deleted ones (`deleted: true`) so the edge drops them.
     private static func blocklist(
         tenantID: UUID, floor: String, full: Bool, on connection: PostgresConnection, logger: Logger
     ) async throws -> [SyncBlockEntry] {
         var entries: [SyncBlockEntry] = []
-        for try await (id, scope, value, action, reason, expiresAt, deleted) in try await connection.query(
+        for try await (id, tenantID, scope, value, action, reason, expiresAt, deleted) in try await connection.query(
             """
-            SELECT id, scope, value, action, reason, expires_at, deleted_at IS NOT NULL FROM blocklist_entries
-            WHERE tenant_id = \(tenantID) AND sync_xid >= \(floor)::xid8
+            SELECT id, tenant_id, scope, value, action, reason, expires_at, deleted_at IS NOT NULL FROM blocklist_entries
+            WHERE (tenant_id = \(tenantID) OR tenant_id IS NULL) AND sync_xid >= \(floor)::xid8
               AND (NOT \(full) OR (deleted_at IS NULL AND (expires_at IS NULL OR expires_at > now())))
             ORDER BY created_at, id
             """, logger: logger
-        ).decode((UUID, String, String, String, String, Date?, Bool).self) {
+        ).decode((UUID, UUID?, String, String, String, String, Date?, Bool).self) {
             guard let scope = SyncBlockEntry.Scope(rawValue: scope), let action = SyncBlockEntry.Action(rawValue: action) else {
                 throw FleetSyncError.unknownValue("blocklist entry \(id)", "\(scope) \(action)")
             }
