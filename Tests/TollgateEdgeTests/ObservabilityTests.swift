@@ -14,10 +14,10 @@ import TollgateCore
     }
 
     /// Writes lines through a pipe and returns them once the log has been closed and flushed.
-    static func accessLogLines(maxBufferedBytes: Int = 1 << 20, _ body: (AccessLog) -> Void) throws -> [[String: Any]] {
+    static func accessLogLines(maxBufferedLines: Int = 1000, _ body: (AccessLog) -> Void) throws -> [[String: Any]] {
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
-        let log = AccessLog(fd: fds[1], maxBufferedBytes: maxBufferedBytes)
+        let log = AccessLog(fd: fds[1], maxBufferedLines: maxBufferedLines)
         body(log)
         log.close()
         var bytes: [UInt8] = []
@@ -80,8 +80,8 @@ import TollgateCore
     @Test func linesPastTheBufferLimitAreDroppedAndCounted() throws {
         var log: AccessLog?
         let record = DecisionRecord(action: "pass", reason: "default.anonymous")
-        // Room for about two lines between the writer's flushes: of 200 lines written at once, most cannot wait.
-        let lines = try Self.accessLogLines(maxBufferedBytes: 600) { accessLog in
+        // Room for two lines between the writer's flushes: of 200 requests at once, most cannot wait.
+        let lines = try Self.accessLogLines(maxBufferedLines: 2) { accessLog in
             log = accessLog
             for _ in 0..<200 { accessLog.observe(Self.request(), record: record, status: .ok, seconds: 0) }
         }

@@ -5,40 +5,48 @@ import NIOHTTP1
 import Glibc
 #endif
 
-/// One JSON line per request on standard output, with the decision and its reason. Lines are buffered and written
-/// by a background thread every 20 ms, so a request never waits on the terminal or a log pipe. The writer runs at a
-/// lower scheduling priority than the event loops, in small bursts, so logging does not add to request latency;
-/// when the output cannot keep up (a stalled pipe), lines past `maxBufferedBytes` are dropped and counted rather
-/// than held in memory.
+/// One JSON line per request on standard output, with the decision and its reason. A request only leaves its fields
+/// in a buffer; a background thread, running below the event loops' priority (nice 10), formats and writes them every
+/// 20 ms, so neither formatting nor the terminal or a log pipe is on a request's path. When the output cannot keep up
+/// (a stalled pipe), requests past `maxBufferedLines` are dropped and counted rather than held in memory.
 public final class AccessLog: DecisionObserver, Sendable {
     static let flushInterval: useconds_t = 20_000
     /// The writer's nice value: below the event loops, high enough to keep up when every core is busy.
     static let writerNice: Int32 = 10
 
+    /// What a line says, as the request left it (strings are shared, not copied).
+    private struct Entry: Sendable {
+        let request: EdgeRequest
+        let record: DecisionRecord
+        let status: UInt
+        let seconds: Double
+        let time: timespec
+    }
+
     private struct Buffers {
-        /// Filled by requests; the writer swaps in the (emptied) spare, so neither ever gives its memory back.
-        var filling: [UInt8] = []
-        var spare: [UInt8] = []
+        /// Filled by requests; the writer swaps in the (emptied) spare, so neither gives its memory back.
+        var filling: [Entry] = []
+        var spare: [Entry] = []
         var dropped = 0
     }
 
     private let buffers = NIOLockedValueBox(Buffers())
-    private let clock = NIOLockedValueBox<(second: Int, prefix: [UInt8])>((0, []))
     private let fd: Int32
-    private let maxBufferedBytes: Int
+    private let maxBufferedLines: Int
     private let stopped = NIOLockedValueBox(false)
 
-    public init(fd: Int32 = STDOUT_FILENO, maxBufferedBytes: Int = 32 << 20) {
+    public init(fd: Int32 = STDOUT_FILENO, maxBufferedLines: Int = 200_000) {
         self.fd = fd
-        self.maxBufferedBytes = maxBufferedBytes
+        self.maxBufferedLines = maxBufferedLines
         let thread = Thread { [self] in
             // On Linux a nice value belongs to a thread: `who` 0 is this thread alone, not the event loops.
             setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.writerNice)
+            var writer = LineWriter()
             while !stopped.withLockedValue({ $0 }) {
                 usleep(Self.flushInterval)
-                flush()
+                flush(&writer)
             }
-            flush()
+            flush(&writer)
         }
         thread.name = "tollgate-access-log"
         thread.start()
@@ -47,90 +55,105 @@ public final class AccessLog: DecisionObserver, Sendable {
     /// Lines dropped because the output did not keep up.
     public var droppedLines: Int { buffers.withLockedValue { $0.dropped } }
 
-    // Runs for every request, so nothing here formats through String: numbers, the UUID and the time are written
-    // as bytes.
     public func observe(_ request: EdgeRequest, record: DecisionRecord, status: HTTPResponseStatus, seconds: Double) {
-        var line: [UInt8] = []
-        line.reserveCapacity(512)
-        line.append(contentsOf: #"{"ts":""#.utf8)
-        appendTimestamp(to: &line)
-        line.append(contentsOf: #"","type":"access""#.utf8)
-        Self.append("client", request.clientAddress, to: &line)
-        Self.append("method", request.method, to: &line)
-        Self.append("host", request.authority, to: &line)
-        Self.append("path", request.path, to: &line)
-        Self.append("query", request.query, to: &line)
-        line.append(contentsOf: #","status":"#.utf8)
-        Self.appendDecimal(Int(status.code), to: &line)
-        Self.append("action", record.action, to: &line)
-        Self.append("reason", record.reason, to: &line)
-        if let site = record.siteID {
-            line.append(contentsOf: #","site":""#.utf8)
-            Self.appendUUID(site, to: &line)
-            line.append(UInt8(ascii: "\""))
-        }
-        Self.append("crawler", record.crawler, to: &line)
-        Self.append("price", record.price, to: &line)
-        Self.append("user_agent", request.headers.first(name: "user-agent"), to: &line)
-        // Milliseconds with three decimals, from whole microseconds.
-        let micros = seconds.isFinite ? max(0, Int((seconds * 1_000_000).rounded())) : 0
-        line.append(contentsOf: #","duration_ms":"#.utf8)
-        Self.appendDecimal(micros / 1000, to: &line)
-        line.append(UInt8(ascii: "."))
-        Self.appendDecimal(micros % 1000, minimumDigits: 3, to: &line)
-        line.append(contentsOf: "}\n".utf8)
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        let entry = Entry(request: request, record: record, status: status.code, seconds: seconds, time: time)
         buffers.withLockedValue { buffers in
-            if buffers.filling.count + line.count <= maxBufferedBytes {
-                buffers.filling.append(contentsOf: line)
+            if buffers.filling.count < maxBufferedLines {
+                buffers.filling.append(entry)
             } else {
                 buffers.dropped += 1
             }
         }
     }
 
-    /// RFC 3339 UTC with milliseconds; the part up to the second is formatted once per second, not per request.
-    private func appendTimestamp(to line: inout [UInt8]) {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let second = now.tv_sec
-        clock.withLockedValue { clock in
-            if clock.second != second {
-                let text = Date(timeIntervalSince1970: Double(second)).formatted(.iso8601)  // …T12:00:00Z
-                clock = (second, Array(text.utf8.dropLast()))
-            }
-            line.append(contentsOf: clock.prefix)
-        }
-        line.append(UInt8(ascii: "."))
-        Self.appendDecimal(now.tv_nsec / 1_000_000, minimumDigits: 3, to: &line)
-        line.append(UInt8(ascii: "Z"))
-    }
-
     public func close() {
         stopped.withLockedValue { $0 = true }
     }
 
-    private func flush() {
+    private func flush(_ writer: inout LineWriter) {
         // The filled buffer is taken out and the spare (empty, with its capacity) put in its place.
-        var bytes = buffers.withLockedValue { buffers -> [UInt8] in
+        var entries = buffers.withLockedValue { buffers -> [Entry] in
             let full = buffers.filling
             buffers.filling = buffers.spare
             buffers.spare = []
             return full
         }
-        guard !bytes.isEmpty else { return }
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written <= 0 {
-                    if written < 0 && errno == EINTR { continue }
-                    break
-                }
-                offset += written
+        guard !entries.isEmpty else { return }
+        for entry in entries { writer.append(entry) }
+        entries.removeAll(keepingCapacity: true)
+        buffers.withLockedValue { $0.spare = entries }
+        writer.write(to: fd)
+    }
+
+    /// Formats lines into one reused byte buffer, without `String` formatting: numbers, the UUID and the time are
+    /// written as bytes, and the date and time up to the second are formatted once per second.
+    private struct LineWriter {
+        var bytes: [UInt8] = []
+        var second = 0
+        var secondPrefix: [UInt8] = []
+
+        mutating func append(_ entry: Entry) {
+            let request = entry.request
+            let record = entry.record
+            bytes.append(contentsOf: #"{"ts":""#.utf8)
+            appendTimestamp(entry.time)
+            bytes.append(contentsOf: #"","type":"access""#.utf8)
+            AccessLog.append("client", request.clientAddress, to: &bytes)
+            AccessLog.append("method", request.method, to: &bytes)
+            AccessLog.append("host", request.authority, to: &bytes)
+            AccessLog.append("path", request.path, to: &bytes)
+            AccessLog.append("query", request.query, to: &bytes)
+            bytes.append(contentsOf: #","status":"#.utf8)
+            AccessLog.appendDecimal(Int(entry.status), to: &bytes)
+            AccessLog.append("action", record.action, to: &bytes)
+            AccessLog.append("reason", record.reason, to: &bytes)
+            if let site = record.siteID {
+                bytes.append(contentsOf: #","site":""#.utf8)
+                AccessLog.appendUUID(site, to: &bytes)
+                bytes.append(UInt8(ascii: "\""))
             }
+            AccessLog.append("crawler", record.crawler, to: &bytes)
+            AccessLog.append("price", record.price, to: &bytes)
+            AccessLog.append("user_agent", request.headers.first(name: "user-agent"), to: &bytes)
+            // Milliseconds with three decimals, from whole microseconds.
+            let micros = entry.seconds.isFinite ? max(0, Int((entry.seconds * 1_000_000).rounded())) : 0
+            bytes.append(contentsOf: #","duration_ms":"#.utf8)
+            AccessLog.appendDecimal(micros / 1000, to: &bytes)
+            bytes.append(UInt8(ascii: "."))
+            AccessLog.appendDecimal(micros % 1000, minimumDigits: 3, to: &bytes)
+            bytes.append(contentsOf: "}\n".utf8)
         }
-        bytes.removeAll(keepingCapacity: true)
-        buffers.withLockedValue { $0.spare = bytes }
+
+        /// RFC 3339 UTC with milliseconds.
+        private mutating func appendTimestamp(_ time: timespec) {
+            if time.tv_sec != second {
+                second = time.tv_sec
+                let text = Date(timeIntervalSince1970: Double(second)).formatted(.iso8601)  // …T12:00:00Z
+                secondPrefix = Array(text.utf8.dropLast())
+            }
+            bytes.append(contentsOf: secondPrefix)
+            bytes.append(UInt8(ascii: "."))
+            AccessLog.appendDecimal(time.tv_nsec / 1_000_000, minimumDigits: 3, to: &bytes)
+            bytes.append(UInt8(ascii: "Z"))
+        }
+
+        /// Writes what was formatted and empties the buffer (keeping its memory).
+        mutating func write(to fd: Int32) {
+            bytes.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if written <= 0 {
+                        if written < 0 && errno == EINTR { continue }
+                        break
+                    }
+                    offset += written
+                }
+            }
+            bytes.removeAll(keepingCapacity: true)
+        }
     }
 
     static func appendDecimal(_ value: Int, minimumDigits: Int = 1, to line: inout [UInt8]) {
