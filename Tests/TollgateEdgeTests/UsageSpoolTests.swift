@@ -58,6 +58,44 @@ import TollgateCore
         again.close()
     }
 
+    @Test func aLongBacklogStaysOnDiskAndIsReadBackInOrder() async throws {
+        // Memory holds 10 unacknowledged charges; the control plane is away for 35, over two segments.
+        let spool = try UsageSpool(directory: directory, memoryLimit: 10, logger: logger)
+        for n in 1...20 { _ = try await spool.append(draft(n), on: group.next()).get() }
+        spool.close()
+        let second = try UsageSpool(directory: directory, memoryLimit: 10, logger: logger)
+        for n in 21...35 { _ = try await second.append(draft(n), on: group.next()).get() }
+        #expect(second.unacknowledgedCount == 35)
+
+        // The shipper's rounds: each gets the oldest records, read back from disk as memory runs short.
+        var shipped: [UInt64] = []
+        while second.unacknowledgedCount > 0 {
+            let batch = second.unacknowledged(limit: 4)
+            #expect(!batch.isEmpty && batch.count <= 4)
+            shipped += batch.map(\.sequence)
+            try second.acknowledge(through: batch[batch.count - 1].sequence)
+            if shipped.count == 12 {
+                // New charges meanwhile land behind the backlog.
+                for n in 36...38 { _ = try await second.append(draft(n), on: group.next()).get() }
+            }
+        }
+        #expect(shipped == Array(1...38))
+        #expect(second.unacknowledged(limit: 4).isEmpty)
+        second.close()
+
+        // A restart with a backlog larger than memory recovers the count and the oldest records.
+        let third = try UsageSpool(directory: directory, memoryLimit: 10, logger: logger)
+        for n in 39...60 { _ = try await third.append(draft(n), on: group.next()).get() }
+        third.close()
+        let fourth = try UsageSpool(directory: directory, memoryLimit: 10, logger: logger)
+        #expect(fourth.unacknowledgedCount == 22 && fourth.acknowledgedSequence == 38)
+        #expect(fourth.unacknowledged(limit: 100).map(\.sequence) == Array(39...48))
+        try fourth.acknowledge(through: 48)
+        #expect(fourth.unacknowledged(limit: 100).map(\.sequence) == Array(49...58))
+        #expect(try await fourth.append(draft(61), on: group.next()).get().sequence == 61)
+        fourth.close()
+    }
+
     @Test func fullyAcknowledgedSegmentsAreDeleted() async throws {
         let spool = try UsageSpool(directory: directory, logger: logger)
         for n in 1...3 { _ = try await spool.append(draft(n), on: group.next()).get() }

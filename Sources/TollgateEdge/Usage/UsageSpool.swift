@@ -15,6 +15,10 @@ import Glibc
 /// or below it are deleted. On start the spool re-reads its segments, cuts a torn last line (a crash mid-write),
 /// and resumes numbering after the highest sequence seen, so a restarted agent re-sends exactly what was not
 /// acknowledged, under the same sequence numbers, and the control plane's (agent, sequence) key absorbs repeats.
+///
+/// Memory stays bounded however long the control plane is away: at most `memoryLimit` unacknowledged records are
+/// held for the shipper; past that they are only on disk, and are read back from the segments as the shipper gets
+/// through the ones in memory.
 public final class UsageSpool: Sendable {
     private struct Pending {
         let record: UsageRecord
@@ -26,8 +30,12 @@ public final class UsageSpool: Sendable {
         var nextSequence: UInt64
         var acknowledged: UInt64
         var queue: [Pending] = []
-        /// Durable but not yet acknowledged, in sequence order.
+        /// The oldest durable records not yet acknowledged, in sequence order, at most `memoryLimit` of them.
         var unacknowledged: [UsageRecord] = []
+        /// Durable, unacknowledged records that are on disk only (newer than every record in `unacknowledged`).
+        var spilled = false
+        var unacknowledgedCount = 0
+        var lastDurableSequence: UInt64 = 0
         var segments: [(firstSequence: UInt64, url: URL)]
         var currentFD: Int32 = -1
         var currentSize: Int = 0
@@ -37,18 +45,21 @@ public final class UsageSpool: Sendable {
     public static let segmentLimit = 8 << 20
 
     private let directory: URL
+    private let memoryLimit: Int
     private let state: NIOLockedValueBox<State>
     private let wakeUp = ConditionLock(value: 0)
     private let logger: Logger
     private let encoder = FleetJSON.encoder()
 
-    public init(directory: URL, logger: Logger) throws {
+    public init(directory: URL, memoryLimit: Int = 100_000, logger: Logger) throws {
         self.directory = directory
+        let memoryLimit = max(1, memoryLimit)
+        self.memoryLimit = memoryLimit
         self.logger = logger
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let acknowledged = Self.readAcknowledged(directory)
         var segments: [(UInt64, URL)] = []
-        var unacknowledged: [UsageRecord] = []
+        var recovered = State(nextSequence: 0, acknowledged: acknowledged, segments: [])
         var highest = acknowledged
         let decoder = FleetJSON.decoder()
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
@@ -56,20 +67,25 @@ public final class UsageSpool: Sendable {
         for name in names {
             guard let first = UInt64(name.dropFirst(6).dropLast(4)) else { continue }
             let url = directory.appendingPathComponent(name)
-            let records = try Self.recover(url, decoder: decoder, logger: logger)
             segments.append((first, url))
-            for record in records {
+            try Self.recover(url, decoder: decoder, logger: logger) { record in
                 highest = max(highest, record.sequence)
-                if record.sequence > acknowledged { unacknowledged.append(record) }
+                guard record.sequence > acknowledged else { return }
+                recovered.unacknowledgedCount += 1
+                if recovered.unacknowledged.count < memoryLimit {
+                    recovered.unacknowledged.append(record)
+                } else {
+                    recovered.spilled = true
+                }
             }
         }
-        state = NIOLockedValueBox(
-            State(
-                nextSequence: highest + 1, acknowledged: acknowledged, unacknowledged: unacknowledged,
-                segments: segments.map { (firstSequence: $0.0, url: $0.1) }))
-        if !unacknowledged.isEmpty {
+        recovered.nextSequence = highest + 1
+        recovered.lastDurableSequence = highest
+        recovered.segments = segments.map { (firstSequence: $0.0, url: $0.1) }
+        state = NIOLockedValueBox(recovered)
+        if recovered.unacknowledgedCount > 0 {
             logger.notice("usage spool recovered charges not yet acknowledged", metadata: [
-                "count": "\(unacknowledged.count)", "first_sequence": "\(unacknowledged[0].sequence)",
+                "count": "\(recovered.unacknowledgedCount)", "first_sequence": "\(recovered.unacknowledged[0].sequence)",
             ])
         }
         let thread = Thread { [self] in writeLoop() }
@@ -100,12 +116,28 @@ public final class UsageSpool: Sendable {
         return promise.futureResult
     }
 
-    /// Up to `limit` durable charges the control plane has not acknowledged, oldest first.
+    /// Up to `limit` durable charges the control plane has not acknowledged, oldest first. Reads records back from
+    /// disk when those in memory run short of `limit` and more are there (outside the lock: requests keep appending).
     public func unacknowledged(limit: Int) -> [UsageRecord] {
-        state.withLockedValue { Array($0.unacknowledged.prefix(limit)) }
+        let refill = state.withLockedValue { state -> (after: UInt64, through: UInt64, segments: [(firstSequence: UInt64, url: URL)])? in
+            guard state.spilled, state.unacknowledged.count < min(limit, memoryLimit) else { return nil }
+            return (state.unacknowledged.last?.sequence ?? state.acknowledged, state.lastDurableSequence, state.segments)
+        }
+        if let refill {
+            let room = memoryLimit - state.withLockedValue { $0.unacknowledged.count }
+            let read = (try? Self.read(after: refill.after, through: refill.through, limit: room, from: refill.segments)) ?? []
+            state.withLockedValue { state in
+                let newest = state.unacknowledged.last?.sequence ?? state.acknowledged
+                state.unacknowledged += read.filter { $0.sequence > newest }
+                // While spilled, the writer adds nothing to memory: everything up to `through` is here once the read
+                // was not cut short, and nothing was written since unless `lastDurableSequence` moved.
+                if read.count < room && state.lastDurableSequence == refill.through { state.spilled = false }
+            }
+        }
+        return state.withLockedValue { Array($0.unacknowledged.prefix(limit)) }
     }
 
-    public var unacknowledgedCount: Int { state.withLockedValue { $0.unacknowledged.count } }
+    public var unacknowledgedCount: Int { state.withLockedValue { $0.unacknowledgedCount } }
 
     public var acknowledgedSequence: UInt64 { state.withLockedValue { $0.acknowledged } }
 
@@ -113,8 +145,13 @@ public final class UsageSpool: Sendable {
     public func acknowledge(through sequence: UInt64) throws {
         try DurableFile.replace(directory.appendingPathComponent("usage.acked"), with: Data("\(sequence)\n".utf8))
         let obsolete = state.withLockedValue { state -> [URL] in
-            state.acknowledged = max(state.acknowledged, sequence)
+            guard sequence > state.acknowledged else { return [] }
+            let inMemory = state.unacknowledged.count
             state.unacknowledged.removeAll { $0.sequence <= sequence }
+            let removed = inMemory - state.unacknowledged.count
+            // Acknowledging past what memory held (the shipper only sends what it was given) counts the rest too.
+            state.unacknowledgedCount = max(0, state.unacknowledgedCount - removed)
+            state.acknowledged = sequence
             // A segment is wholly acknowledged when the next one starts at or below acknowledged + 1.
             var removable: [URL] = []
             while state.segments.count > 1, state.segments[1].firstSequence <= state.acknowledged + 1 {
@@ -170,9 +207,15 @@ public final class UsageSpool: Sendable {
                 }
             }
             guard fdatasync(fd) == 0 else { throw DurableFileError.system("fdatasync usage spool", errno) }
-            state.withLockedValue {
-                $0.currentSize += bytes.count
-                $0.unacknowledged.append(contentsOf: batch.map(\.record))
+            state.withLockedValue { state in
+                state.currentSize += bytes.count
+                state.unacknowledgedCount += batch.count
+                state.lastDurableSequence = batch[batch.count - 1].record.sequence
+                if !state.spilled && state.unacknowledged.count + batch.count <= memoryLimit {
+                    state.unacknowledged.append(contentsOf: batch.map(\.record))
+                } else {
+                    state.spilled = true
+                }
             }
             for pending in batch { pending.promise.succeed(pending.record) }
         } catch {
@@ -211,31 +254,54 @@ public final class UsageSpool: Sendable {
         return UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
-    /// Reads a segment's records; a last line without its newline was torn by a crash and is cut off (its
-    /// request never got an answer, since the answer waits for the sync that did not happen).
-    private static func recover(_ url: URL, decoder: JSONDecoder, logger: Logger) throws -> [UsageRecord] {
+    /// Reads a segment's records, in order, into `body`; a last line without its newline was torn by a crash and is
+    /// cut off (its request never got an answer, since the answer waits for the sync that did not happen).
+    private static func recover(_ url: URL, decoder: JSONDecoder, logger: Logger, _ body: (UsageRecord) -> Void) throws {
         let data = try Data(contentsOf: url)
-        var records: [UsageRecord] = []
-        var lineStart = data.startIndex
-        var validEnd = data.startIndex
-        while let newline = data[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
-            let line = data[lineStart..<newline]
-            if !line.isEmpty {
-                guard let record = try? decoder.decode(UsageRecord.self, from: line) else {
-                    throw UsageSpoolError.corrupt(url.path, offset: lineStart)
-                }
-                records.append(record)
-            }
-            lineStart = data.index(after: newline)
-            validEnd = lineStart
-        }
+        let validEnd = try records(in: data, url: url, decoder: decoder) { body($0); return true }
         if validEnd < data.endIndex {
             logger.warning("usage spool: cutting a torn last line", metadata: [
                 "file": "\(url.lastPathComponent)", "bytes": "\(data.endIndex - validEnd)",
             ])
             guard truncate(url.path, off_t(validEnd)) == 0 else { throw DurableFileError.system("truncate \(url.path)", errno) }
         }
-        return records
+    }
+
+    /// Up to `limit` records with sequences in `after+1...through`, read from the segments that can hold them.
+    private static func read(
+        after: UInt64, through: UInt64, limit: Int, from segments: [(firstSequence: UInt64, url: URL)]
+    ) throws -> [UsageRecord] {
+        let decoder = FleetJSON.decoder()
+        var found: [UsageRecord] = []
+        for (index, segment) in segments.enumerated() where segment.firstSequence <= through {
+            // A segment ends where the next begins.
+            if index + 1 < segments.count, segments[index + 1].firstSequence <= after + 1 { continue }
+            let data = try Data(contentsOf: segment.url)
+            _ = try records(in: data, url: segment.url, decoder: decoder) { record in
+                if record.sequence > after && record.sequence <= through { found.append(record) }
+                return found.count < limit
+            }
+            if found.count >= limit { break }
+        }
+        return found
+    }
+
+    /// Decodes the complete lines of `data` until `body` returns false; returns where the complete lines end.
+    private static func records(
+        in data: Data, url: URL, decoder: JSONDecoder, _ body: (UsageRecord) -> Bool
+    ) throws -> Data.Index {
+        var lineStart = data.startIndex
+        while let newline = data[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
+            let line = data[lineStart..<newline]
+            if !line.isEmpty {
+                guard let record = try? decoder.decode(UsageRecord.self, from: line) else {
+                    throw UsageSpoolError.corrupt(url.path, offset: lineStart)
+                }
+                guard body(record) else { return data.index(after: newline) }
+            }
+            lineStart = data.index(after: newline)
+        }
+        return lineStart
     }
 }
 
