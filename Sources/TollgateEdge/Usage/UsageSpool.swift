@@ -149,7 +149,7 @@ public final class UsageSpool: Sendable {
             let inMemory = state.unacknowledged.count
             state.unacknowledged.removeAll { $0.sequence <= sequence }
             let removed = inMemory - state.unacknowledged.count
-            // Acknowledging past what memory held (the shipper only sends what it was given) counts the rest too.
+            // The shipper acknowledges only what `unacknowledged(limit:)` gave it, so every acknowledged record is here.
             state.unacknowledgedCount = max(0, state.unacknowledgedCount - removed)
             state.acknowledged = sequence
             // A segment is wholly acknowledged when the next one starts at or below acknowledged + 1.
