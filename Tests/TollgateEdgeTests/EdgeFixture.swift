@@ -38,11 +38,11 @@ final class EdgeFixture: Sendable {
 
     init(
         enforceAllowances: Bool = false, renewer: (AllowanceBook) -> (any AllowanceRenewing)? = { _ in nil },
-        failMode: FailMode = .open
+        failMode: FailMode = .open, inBand: Bool = false
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("edge-\(UUID())")
         let logger = Logger(label: "test")
-        store = StateStore(source: EdgeStateSource(bundle: Self.bundle()), logger: logger)
+        store = StateStore(source: EdgeStateSource(bundle: Self.bundle(inBand: inBand)), logger: logger)
         spool = try UsageSpool(directory: directory.appendingPathComponent("spool"), logger: logger)
         allowances = AllowanceBook(enforced: enforceAllowances)
         let responses = PayPerCrawlResponses(registrationURL: "https://tollgate.example/crawlers")
@@ -59,10 +59,10 @@ final class EdgeFixture: Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    static func bundle() -> SyncBundle {
+    static func bundle(inBand: Bool = false) -> SyncBundle {
         let pricing = PricingPolicy(
             currency: .usd, defaultPrice: price, freePaths: ["/public/*"],
-            crawlerOverrides: [CrawlerPriceOverride(crawler: "BadBot", action: .block)])
+            crawlerOverrides: [CrawlerPriceOverride(crawler: "BadBot", action: .block)], inBand: inBand)
         let site = SyncSite(
             id: siteID, tenantID: tenantID, name: "Shop", hostnames: [host], status: .active, pricing: pricing,
             licenseURL: "https://shop.example/license.xml", version: 3)
@@ -119,10 +119,20 @@ final class EdgeFixture: Sendable {
     /// What the client would get after the upstream answered `status`, for a forwarded request.
     /// Awaited, never waited for: a blocked test thread would starve the concurrency pool other tests share.
     func upstreamAnswers(_ status: HTTPResponseStatus, to plan: ForwardPlan, headers: HTTPHeaders = [:]) async throws -> HTTPResponseHead {
+        switch try await hookDecision(status, to: plan, headers: headers) {
+        case .send(let head, _): return head
+        case .replace: throw ReplacedAnswer()
+        }
+    }
+
+    /// What the plan's response hook made of the upstream answering `status`.
+    func hookDecision(_ status: HTTPResponseStatus, to plan: ForwardPlan, headers: HTTPHeaders = [:]) async throws -> HookDecision {
         let head = HTTPResponseHead(version: .http1_1, status: status, headers: headers)
-        guard let hook = plan.onResponse else { return head }
+        guard let hook = plan.onResponse else { return .send(head) }
         return try await hook.upstreamResponded(head, on: group.next()).get()
     }
+
+    struct ReplacedAnswer: Error {}
 }
 
 extension EdgeVerdict {

@@ -208,6 +208,29 @@ import Testing
         }
     }
 
+    @Test func aHookMayAnswerInsteadOfTheUpstream() async throws {
+        struct Replacing: UpstreamResponseHook {
+            func upstreamResponded(_ head: HTTPResponseHead, on eventLoop: any EventLoop) -> EventLoopFuture<HookDecision> {
+                let response = EdgeResponse.text(.paymentRequired, "pay first\n", headers: ["crawler-price": "USD 0.05"])
+                return eventLoop.makeSucceededFuture(.replace(response, record: DecisionRecord(action: "payment_required", reason: "test.replaced")))
+            }
+        }
+        let decider = TestDecider.forwarding(ForwardPlan(onResponse: Replacing(), record: Self.pass))
+        try await EdgeHarness.withProxy(decider: decider) { port, upstream in
+            try await RawConnection.with(port: port) { connection in
+                // A large upstream body is dropped, not relayed; the connection goes on serving.
+                for _ in 0..<2 {
+                    try await connection.send("GET /download/300000 HTTP/1.1\r\nHost: x\r\n\r\n")
+                    let response = try await connection.readResponse()
+                    #expect(response.status == 402 && response.body == "pay first\n")
+                    #expect(response.header("crawler-price") == "USD 0.05")
+                }
+            }
+            #expect(upstream.requests.count == 2)
+            #expect(try await decider.completions(count: 2).map(\.record.reason) == ["test.replaced", "test.replaced"])
+        }
+    }
+
     @Test func aFailingHookGivesAnInternalError() async throws {
         let decider = TestDecider.forwarding(ForwardPlan(onResponse: TestHook(fails: true), record: Self.pass))
         try await EdgeHarness.withProxy(decider: decider) { port, upstream in

@@ -231,6 +231,75 @@ import TollgateCore
         #expect(json["network"] as? String == "tollgate:402")
     }
 
+    @Test func inBandPricesComeFromTheOriginsAnswer() async throws {
+        let fixture = try EdgeFixture(inBand: true)
+        func decision(_ headers: [(String, String)], upstream status: HTTPResponseStatus, price: String?) async throws -> HookDecision {
+            let plan = try #require(try fixture.decide(fixture.request("/article", headers: headers, signedWith: EdgeFixture.testKey)).plan)
+            #expect(plan.requestHeaders.contains { $0.name == "cf-pay-per-crawl" && $0.value == "protocol=cloudflare, pricing=in-band" })
+            return try await fixture.hookDecision(status, to: plan, headers: price.map { ["crawler-price": $0] } ?? [:])
+        }
+
+        // No offer: the request reaches the origin, whose price comes back as a 402 (its body is dropped).
+        guard case .replace(let unpaid, let unpaidRecord) = try await decision([], upstream: .ok, price: "USD 0.05") else {
+            Issue.record("an unpaid in-band answer must become a 402")
+            return
+        }
+        #expect(unpaid.status == .paymentRequired && unpaid.headers["crawler-price"] == ["USD 0.05"])
+        #expect(unpaid.headers["crawler-error"] == ["MissingCrawlerPrice"] && unpaid.headers["cache-control"] == ["private, no-store"])
+        #expect(unpaidRecord.action == "payment_required" && unpaidRecord.price == "USD 0.05")
+
+        // The origin says free: served, nothing charged, its crawler-price stripped.
+        guard case .send(let free, let freeRecord) = try await decision([], upstream: .ok, price: "USD 0.00") else {
+            Issue.record("a free in-band answer is served")
+            return
+        }
+        #expect(free.status == .ok && free.headers["crawler-price"].isEmpty && free.headers["crawler-charged"].isEmpty)
+        #expect(freeRecord?.reason == "pricing.in_band_free")
+
+        // An offer that covers the origin's price is charged that price; one that does not gets the 402.
+        let maxOffer = [("crawler-max-price", "USD 0.10")]
+        guard case .send(let paid, let paidRecord) = try await decision(maxOffer, upstream: .ok, price: "USD 0.05") else {
+            Issue.record("a covered in-band price is served")
+            return
+        }
+        #expect(paid.headers["crawler-charged"] == ["USD 0.05"] && paid.headers["crawler-price"].isEmpty)
+        #expect(paidRecord?.action == "charge" && paidRecord?.price == "USD 0.05")
+        #expect(fixture.spool.unacknowledged(limit: 10).map(\.price) == [Money(micros: 50_000, currency: .usd)])
+        guard case .replace(let tooDear, _) = try await decision(maxOffer, upstream: .ok, price: "USD 0.20") else {
+            Issue.record("an uncovered in-band price is a 402")
+            return
+        }
+        #expect(tooDear.headers["crawler-error"] == ["InvalidCrawlerMaxPrice"] && tooDear.headers["crawler-price"] == ["USD 0.20"])
+
+        // No crawler-price: the site's price applies. An error is not billed. A bad price is the site's fault (502).
+        let exact = [("crawler-exact-price", "USD 0.01")]
+        guard case .send(let byDefault, _) = try await decision(exact, upstream: .ok, price: nil) else {
+            Issue.record("the site's price applies without an origin price")
+            return
+        }
+        #expect(byDefault.headers["crawler-charged"] == ["USD 0.01"])
+        guard case .send(let missing, _) = try await decision(exact, upstream: .notFound, price: "USD 0.01") else {
+            Issue.record("an error answer is passed on")
+            return
+        }
+        #expect(missing.status == .notFound && missing.headers["crawler-charged"].isEmpty && missing.headers["crawler-price"].isEmpty)
+        for bad in ["0.01", "EUR 0.01", "USD -1"] {
+            guard case .replace(let invalid, let record) = try await decision(exact, upstream: .ok, price: bad) else {
+                Issue.record("\(bad) must be refused")
+                continue
+            }
+            #expect(invalid.status == .badGateway && invalid.headers["crawler-error"] == ["InvalidContentPrice"], "\(bad)")
+            #expect(record.action == "error")
+        }
+        // The origin's own 402 reaches the crawler with its price.
+        guard case .send(let originAsks, _) = try await decision([], upstream: .paymentRequired, price: "USD 0.07") else {
+            Issue.record("an origin's 402 is passed on")
+            return
+        }
+        #expect(originAsks.status == .paymentRequired && originAsks.headers["crawler-price"] == ["USD 0.07"])
+        #expect(fixture.spool.unacknowledged(limit: 10).map(\.price.micros) == [50_000, 10_000])
+    }
+
     @Test func unknownHostsFollowTheFailMode() throws {
         let open = try EdgeFixture(failMode: .open)
         var request = try open.request("/a")

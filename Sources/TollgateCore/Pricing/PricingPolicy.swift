@@ -18,10 +18,15 @@ public struct PricingPolicy: Sendable, Hashable {
     public var pathRules: [PathPriceRule]
     /// Per-crawler statements.
     public var crawlerOverrides: [CrawlerPriceOverride]
+    /// In-band pricing (pay-per-crawl §1.5): a request this policy prices goes to the origin with
+    /// `cf-pay-per-crawl: …, pricing=in-band`, and a `crawler-price` in the origin's answer replaces the policy's price
+    /// for that request (`USD 0.00` makes it free).
+    public var inBand: Bool
 
     public init(
         currency: Currency, defaultPrice: Money? = nil, purposes: [CrawlPurpose: PricingAction] = [:],
-        freePaths: [String] = [], pathRules: [PathPriceRule] = [], crawlerOverrides: [CrawlerPriceOverride] = []
+        freePaths: [String] = [], pathRules: [PathPriceRule] = [], crawlerOverrides: [CrawlerPriceOverride] = [],
+        inBand: Bool = false
     ) {
         self.currency = currency
         self.defaultPrice = defaultPrice
@@ -29,12 +34,14 @@ public struct PricingPolicy: Sendable, Hashable {
         self.freePaths = freePaths
         self.pathRules = pathRules
         self.crawlerOverrides = crawlerOverrides
+        self.inBand = inBand
     }
 }
 
 /// JSON (snake_case):
 /// `{"currency":"USD","default_price":{…},"purposes":{"training":{"action":"price","price":{…}}},`
-/// `"free_paths":["/public/*"],"path_rules":[…],"crawler_overrides":[…]}`; absent lists are empty.
+/// `"free_paths":["/public/*"],"path_rules":[…],"crawler_overrides":[…],"in_band":false}`; absent lists are empty,
+/// an absent `in_band` is false.
 extension PricingPolicy: Codable {
     private enum CodingKeys: String, CodingKey {
         case currency
@@ -43,6 +50,7 @@ extension PricingPolicy: Codable {
         case freePaths = "free_paths"
         case pathRules = "path_rules"
         case crawlerOverrides = "crawler_overrides"
+        case inBand = "in_band"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -63,6 +71,7 @@ extension PricingPolicy: Codable {
         freePaths = try container.decodeIfPresent([String].self, forKey: .freePaths) ?? []
         pathRules = try container.decodeIfPresent([PathPriceRule].self, forKey: .pathRules) ?? []
         crawlerOverrides = try container.decodeIfPresent([CrawlerPriceOverride].self, forKey: .crawlerOverrides) ?? []
+        inBand = try container.decodeIfPresent(Bool.self, forKey: .inBand) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -75,5 +84,6 @@ extension PricingPolicy: Codable {
         try container.encode(freePaths, forKey: .freePaths)
         try container.encode(pathRules, forKey: .pathRules)
         try container.encode(crawlerOverrides, forKey: .crawlerOverrides)
+        try container.encode(inBand, forKey: .inBand)
     }
 }

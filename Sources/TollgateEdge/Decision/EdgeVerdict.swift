@@ -31,15 +31,25 @@ public struct ForwardPlan: Sendable {
 }
 
 /// Runs when the upstream's response head arrives, before any of it is written to the client: pay-per-crawl charges
-/// a 2xx answer here (spooled durably, then `crawler-charged` added) and strips an origin's `crawler-price`.
+/// a 2xx answer here (spooled durably, then `crawler-charged` added), reads or strips an origin's `crawler-price`,
+/// and may answer something else instead.
 public protocol UpstreamResponseHook: Sendable {
     /// The head to send to the client when it needs no waiting (the common case: nothing to charge), or nil to
     /// have the front end call `upstreamResponded(_:on:)`. Saves a future per request on the hot path.
     func immediateHead(for head: HTTPResponseHead) -> HTTPResponseHead?
 
-    /// Returns the head to send to the client; the front end writes nothing until the future completes. A failed
-    /// future makes the front end answer 500 (`crawler-error: InternalError`) instead.
-    func upstreamResponded(_ head: HTTPResponseHead, on eventLoop: any EventLoop) -> EventLoopFuture<HTTPResponseHead>
+    /// Says what the client gets; the front end writes nothing until the future completes. A failed future makes the
+    /// front end answer 500 (`crawler-error: InternalError`) instead.
+    func upstreamResponded(_ head: HTTPResponseHead, on eventLoop: any EventLoop) -> EventLoopFuture<HookDecision>
+}
+
+/// What a response hook made of the upstream's answer.
+public enum HookDecision: Sendable {
+    /// Send this head and then the upstream's body; `record` replaces the decision's record when the answer changed
+    /// it (an in-band price).
+    case send(HTTPResponseHead, record: DecisionRecord? = nil)
+    /// Answer this instead and drop the upstream's body (an in-band price the crawler has not offered to pay).
+    case replace(EdgeResponse, record: DecisionRecord)
 }
 
 extension UpstreamResponseHook {

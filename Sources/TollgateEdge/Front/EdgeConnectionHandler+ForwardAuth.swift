@@ -19,10 +19,14 @@ extension EdgeConnectionHandler {
             .hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
                 guard self.exchangeID == id, self.phase == .deciding else { return }
                 switch result {
-                case .success(let head):
+                case .success(.send(let head, let record)):
+                    if let record { self.record = record }
                     var headers = allowed
                     headers.add(contentsOf: head.headers)
                     self.respond(EdgeResponse(status: head.status, headers: headers))
+                case .success(.replace(let response, let record)):
+                    self.record = record
+                    self.respond(response)
                 case .failure:
                     self.respond(FrontResponses.internalError)
                 }

@@ -176,13 +176,20 @@ extension EdgeConnectionHandler {
             guard self.exchangeID == id, let held = self.heldResponse else { return }
             self.heldResponse = nil
             switch result {
-            case .success(let head):
+            case .success(.send(let head, let record)):
+                if let record { self.record = record }
                 self.sendResponseHead(head)
                 for part in held { self.upstreamRead(part) }
                 self.upstreamReadComplete()
                 // Unless the held parts finished the exchange, the rest of the body may flow now.
                 guard self.exchangeID == id else { return }
                 self.upstream?.setReading(self.context.channel.isWritable)
+            case .success(.replace(let response, let record)):
+                // The upstream's body is not wanted; closing is cheaper than reading it to reuse the connection.
+                self.record = record
+                self.detachUpstream()?.close()
+                self.respond(response)
+                self.processInbound()
             case .failure:
                 self.detachUpstream()?.close()
                 self.respond(FrontResponses.internalError)

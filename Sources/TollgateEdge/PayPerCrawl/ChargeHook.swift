@@ -14,7 +14,17 @@ struct ChargeHook: UpstreamResponseHook {
     let draft: UsageDraft
     let requestKeyExpires: Int64?
     let site: SyncSite
-    let x402: Bool
+    /// What the crawler offered to pay (an x402 offer is answered with `PAYMENT-RESPONSE`).
+    let offer: PriceOffer
+
+    /// The same charge at another price: an in-band price the origin named.
+    func priced(_ price: Money) -> ChargeHook {
+        var draft = draft
+        draft.price = price
+        return ChargeHook(
+            spool: spool, recentCharges: recentCharges, allowances: allowances, draft: draft,
+            requestKeyExpires: requestKeyExpires, site: site, offer: offer)
+    }
 
     /// Answers that charge nothing: not 2xx.
     func immediateHead(for head: HTTPResponseHead) -> HTTPResponseHead? {
@@ -24,7 +34,12 @@ struct ChargeHook: UpstreamResponseHook {
         return head
     }
 
-    func upstreamResponded(_ head: HTTPResponseHead, on eventLoop: any EventLoop) -> EventLoopFuture<HTTPResponseHead> {
+    func upstreamResponded(_ head: HTTPResponseHead, on eventLoop: any EventLoop) -> EventLoopFuture<HookDecision> {
+        charge(head, on: eventLoop).map { .send($0) }
+    }
+
+    /// The head to send: charged (spooled, with `crawler-charged`) when 2xx.
+    func charge(_ head: HTTPResponseHead, on eventLoop: any EventLoop) -> EventLoopFuture<HTTPResponseHead> {
         if let immediate = immediateHead(for: head) { return eventLoop.makeSucceededFuture(immediate) }
         var head = head
         OriginPriceHook.strip(&head)
@@ -49,7 +64,7 @@ struct ChargeHook: UpstreamResponseHook {
         if let charged = try? PriceString.format(draft.price) {
             head.headers.replaceOrAdd(name: PayPerCrawlHeader.charged, value: charged)
         }
-        if x402, let response = X402.paymentResponse(price: draft.price, at: date) {
+        if offer.isX402, let response = X402.paymentResponse(price: draft.price, at: date) {
             head.headers.replaceOrAdd(name: PayPerCrawlHeader.paymentResponse, value: response)
         }
         PayPerCrawlResponses.addLicenseLink(site, to: &head.headers)
@@ -57,8 +72,8 @@ struct ChargeHook: UpstreamResponseHook {
     }
 }
 
-/// Origins may price in-band; until in-band pricing is enabled for a site, an origin's `crawler-price` is not
-/// ours to pass on, and outside a 402 it must never reach the client (protocols §1.5).
+/// Without in-band pricing on the site, an origin's `crawler-price` is not ours to pass on, and outside a 402 it must
+/// never reach the client (protocols §1.5).
 struct OriginPriceHook: UpstreamResponseHook {
     func immediateHead(for head: HTTPResponseHead) -> HTTPResponseHead? {
         var head = head
@@ -66,8 +81,8 @@ struct OriginPriceHook: UpstreamResponseHook {
         return head
     }
 
-    func upstreamResponded(_ head: HTTPResponseHead, on eventLoop: any EventLoop) -> EventLoopFuture<HTTPResponseHead> {
-        eventLoop.makeSucceededFuture(immediateHead(for: head)!)
+    func upstreamResponded(_ head: HTTPResponseHead, on eventLoop: any EventLoop) -> EventLoopFuture<HookDecision> {
+        eventLoop.makeSucceededFuture(.send(immediateHead(for: head)!))
     }
 
     static func strip(_ head: inout HTTPResponseHead) {

@@ -27,6 +27,15 @@ public struct PayPerCrawlResponses: Sendable {
         return response(.paymentRequired, message, headers: headers)
     }
 
+    /// Why an offer does not pay for a price, for the 402's body.
+    static func message(for refusal: CrawlerError) -> String {
+        switch refusal {
+        case .invalidCrawlerExactPrice: "The offered exact price is not this resource's price."
+        case .invalidCrawlerMaxPrice: "The offered maximum price is below this resource's price."
+        default: "Payment required: this resource costs the crawler-price shown."
+        }
+    }
+
     /// Any other `crawler-error` answer (400, 403, 500, 502).
     public func error(_ error: CrawlerError, _ message: String) -> EdgeResponse {
         response(error.status, message, headers: [PayPerCrawlHeader.error: error.rawValue])

@@ -10,12 +10,14 @@ public enum Forwarding {
 
     public enum Pricing: String, Sendable {
         case zoneDefault = "zone-default"
+        case inBand = "in-band"
         case bypass
 
         /// The `cf-pay-per-crawl` value, spelled out once rather than formatted per request.
         var originHeaderValue: String {
             switch self {
             case .zoneDefault: "protocol=cloudflare, pricing=zone-default"
+            case .inBand: "protocol=cloudflare, pricing=in-band"
             case .bypass: "protocol=cloudflare, pricing=bypass"
             }
         }

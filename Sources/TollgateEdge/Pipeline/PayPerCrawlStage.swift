@@ -50,14 +50,19 @@ struct PayPerCrawlStage: DecisionStage {
                 .strongAuthRequired, "PAYMENT-SIGNATURE must be covered by the request's Web Bot Auth signature.")
             return .now(.respond(response, context.record(.reject, "pricing.unsigned_payment")))
         }
-        if let error = offer.accepts(price) {
-            let message = switch error {
-            case .invalidCrawlerExactPrice: "The offered exact price is not this resource's price."
-            case .invalidCrawlerMaxPrice: "The offered maximum price is below this resource's price."
-            default: "Payment required: this resource costs the crawler-price shown."
-            }
+        let inBand = site.pricing?.inBand == true
+        if inBand && offer == .none {
+            // Only the origin knows the price; its answer becomes the 402 (or is served, when it says free).
+            let record = context.record(.paymentRequired, "pricing.in_band")
+            let hook = InBandPriceHook(
+                sitePrice: price, offer: offer, charge: nil, site: site, request: context.request, responses: responses,
+                record: record)
+            return .now(.forward(Forwarding.plan(context, record: record, pricing: .inBand, hook: hook)))
+        }
+        // With in-band pricing the offer is checked against the origin's price, on its answer.
+        if !inBand, let error = offer.accepts(price) {
             let response = responses.paymentRequired(
-                price: price, error: error, site: site, request: context.request, message: message)
+                price: price, error: error, site: site, request: context.request, message: PayPerCrawlResponses.message(for: error))
             return .now(.respond(response, context.record(.paymentRequired, "pricing.\(error.rawValue)", price: price)))
         }
         guard let account = identity.accountID ?? identity.crawler.flatMap({ context.state.account(of: $0, in: price.currency) })
@@ -71,7 +76,7 @@ struct PayPerCrawlStage: DecisionStage {
             draft: UsageDraft(
                 crawlerAccountID: account, siteID: site.id, url: context.request.url, price: price,
                 requestKey: identity.requestKey),
-            requestKeyExpires: identity.requestKeyExpires, site: site, x402: offer.isX402)
+            requestKeyExpires: identity.requestKeyExpires, site: site, offer: offer)
         switch allowances.authorize(account, price, now: context.now) {
         case .granted:
             return .now(chargeVerdict(charge, context, reason: "pricing.paid"))
@@ -109,9 +114,17 @@ struct PayPerCrawlStage: DecisionStage {
         return promise.futureResult
     }
 
+    /// Forwards a request the crawler offered to pay for. On an in-band site the allowance was checked at the site's
+    /// price, and the origin's answer settles the price.
     private func chargeVerdict(_ charge: ChargeHook, _ context: DecisionContext, reason: String) -> EdgeVerdict {
         let record = context.record(.charge, reason, price: charge.draft.price)
-        return .forward(Forwarding.plan(context, record: record, pricing: .zoneDefault, hook: charge))
+        guard charge.site.pricing?.inBand == true else {
+            return .forward(Forwarding.plan(context, record: record, pricing: .zoneDefault, hook: charge))
+        }
+        let hook = InBandPriceHook(
+            sitePrice: charge.draft.price, offer: charge.offer, charge: charge, site: charge.site, request: context.request,
+            responses: responses, record: record)
+        return .forward(Forwarding.plan(context, record: record, pricing: .inBand, hook: hook))
     }
 
     private func refused(_ status: SyncAllowance.Status, price: Money, site: SyncSite, _ context: DecisionContext) -> EdgeVerdict {

@@ -41,6 +41,7 @@ struct SitesPage {
         let currency: String
         let defaultPrice: String
         let freePaths: String
+        let inBand: Bool
         /// nil when the policy has nothing beyond what the form edits.
         let advanced: String?
         let policyJSON: String?
@@ -133,8 +134,8 @@ struct SitesPage {
         return .redirect(to: "/app/sites?done=site-archived", type: .normal)
     }
 
-    /// The form's currency, default price and free paths over the site's other rules; nil when no price is entered
-    /// and the site had no pricing (pay-per-crawl stays off).
+    /// The form's currency, default price, free paths and in-band switch over the site's other rules; nil when no price
+    /// is entered and the site had no pricing (pay-per-crawl stays off).
     static func policy(_ form: FormData, keeping existing: PricingPolicy?) throws -> PricingPolicy? {
         let amount = form["default_price"].trimmingCharacters(in: .whitespaces)
         let freePaths = lines(form["free_paths"])
@@ -154,6 +155,7 @@ struct SitesPage {
             }
         }
         policy.freePaths = freePaths
+        policy.inBand = form["in_band"] == "on"
         return policy
     }
 
@@ -215,7 +217,7 @@ struct SitesPage {
             currency: pricing?.currency.code ?? "USD",
             // The price string without its currency ("USD 0.01" → "0.01").
             defaultPrice: pricing?.defaultPrice.flatMap { try? $0.priceString() }.map { String($0.drop { $0 != " " }.dropFirst()) } ?? "",
-            freePaths: pricing?.freePaths.joined(separator: "\n") ?? "", advanced: advanced,
+            freePaths: pricing?.freePaths.joined(separator: "\n") ?? "", inBand: pricing?.inBand ?? false, advanced: advanced,
             policyJSON: try pricing.map { String(decoding: try encoder.encode($0), as: UTF8.self) },
             purposes: CrawlPurpose.allCases.map { PurposeOption(value: $0.rawValue, selected: $0.rawValue == quotePurpose) }, quote: quote,
             quoteCrawler: quoteCrawler, quotePath: quotePath)

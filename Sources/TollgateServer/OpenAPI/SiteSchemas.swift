@@ -52,6 +52,7 @@ extension Schemas {
                     "free_paths": ["type": "array", "items": pathPattern, "description": "Paths never charged or blocked."],
                     "path_rules": array(OpenAPIDocument.ref("PathPriceRule")),
                     "crawler_overrides": array(OpenAPIDocument.ref("CrawlerPriceOverride")),
+                    "in_band": ["type": "boolean", "description": "In-band pricing: requests this policy prices reach the origin with `cf-pay-per-crawl: protocol=cloudflare, pricing=in-band`, and a `crawler-price` in the origin's answer replaces the policy's price for that request (`USD 0.00`: free). Absent: false."],
                 ], required: ["currency"]),
             "PurposePricing": action([:], required: []),
             "PathPriceRule": action(["pattern": pathPattern], required: ["pattern"]),

@@ -18,6 +18,7 @@ struct PricingPolicyBody: JSONRequestBody {
         case freePaths = "free_paths"
         case pathRules = "path_rules"
         case crawlerOverrides = "crawler_overrides"
+        case inBand = "in_band"
     }
 
     init(from decoder: any Decoder) throws {
@@ -36,6 +37,9 @@ struct PricingPolicyBody: JSONRequestBody {
         }
         if let key = container.key(CodingKeys.crawlerOverrides.rawValue) {
             _ = try StrictJSON.value(ListShape<ActionShape<CrawlerOverrideFields>>.self, at: key, in: container, expected: "an array")
+        }
+        if let key = container.key(CodingKeys.inBand.rawValue) {
+            _ = try StrictJSON.value(Bool.self, at: key, in: container, expected: "true or false")
         }
         policy = try PricingPolicy(from: decoder)
     }

@@ -60,13 +60,13 @@ final class TestHook: UpstreamResponseHook {
 
     var statuses: [HTTPResponseStatus] { seen.withLock { $0 } }
 
-    func upstreamResponded(_ head: HTTPResponseHead, on eventLoop: any EventLoop) -> EventLoopFuture<HTTPResponseHead> {
+    func upstreamResponded(_ head: HTTPResponseHead, on eventLoop: any EventLoop) -> EventLoopFuture<HookDecision> {
         seen.withLock { $0.append(head.status) }
         if fails { return eventLoop.makeFailedFuture(Failure()) }
         var charged = head
         charged.headers.remove(name: "crawler-price")
         charged.headers.add(name: "crawler-charged", value: "USD 0.01")
-        let answer = charged
+        let answer = HookDecision.send(charged)
         // Completes on a later loop tick, as a hook that spools to disk would.
         return eventLoop.scheduleTask(in: .milliseconds(5)) { answer }.futureResult
     }
