@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import threading
+import urllib.parse
 import time
 import uuid
 from pathlib import Path
@@ -94,7 +95,8 @@ class Crawler:
 
 
 class Upstream:
-    """A small site: 200 with a fixed body (404 for /missing), recording what reached it."""
+    """A small site: 200 with a fixed body (404 for /missing), recording what reached it. `?price=<price string>`
+    makes it name an in-band price (`crawler-price`), as an origin priced by its own code would."""
 
     def __init__(self):
         self.seen: list[dict] = []
@@ -109,6 +111,9 @@ class Upstream:
                 status = 404 if self.path.startswith("/missing") else 200
                 body = f"<html><body>page {self.path}</body></html>\n".encode()
                 self.send_response(status)
+                price = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("price")
+                if price:
+                    self.send_header("crawler-price", price[0])
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()

@@ -206,6 +206,53 @@ def test_standalone_mode_decides_from_a_policy_file(upstream, tmp_path):
     assert agent.process.returncode == 0
 
 
+def test_in_band_prices_come_from_the_origin(upstream, tmp_path):
+    """A site with in-band pricing: the origin's crawler-price sets each page's price (protocols 1.5)."""
+    key = SigningTestKey()
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({
+        "version": "local", "full": True,
+        "sites": [{"id": str(uuid.uuid4()), "tenant_id": str(uuid.uuid4()), "name": "dynamic", "status": "active",
+                   "hostnames": ["dynamic.test"], "version": 1,
+                   "pricing": {"currency": "USD", "default_price": {"micros": 20000, "currency": "USD"}, "in_band": True}}],
+        "crawlers": [{"id": str(uuid.uuid4()), "operator_id": str(uuid.uuid4()), "name": "Bot", "status": "active",
+                      "product_token": "DynamicBot", "purposes": ["search"],
+                      "keys": [{"thumbprint": key.key_id, "jwk": key.public_jwk}],
+                      "accounts": [{"id": str(uuid.uuid4()), "currency": "USD"}]}],
+    }))
+    artifacts = os.environ.get("TOLLGATE_E2E_ARTIFACTS", str(tmp_path))
+    agent = Agent(env("TOLLGATE_EDGE_BIN"), tmp_path / "data", upstream.url, None, None,
+                  log=os.path.join(artifacts, "edge-in-band.log"), policy_file=policy)
+    agent.start()
+    try:
+        crawler = Crawler(key)
+        seen_before = len(upstream.seen)
+        asked = crawler.get(agent.url + "/dynamic?price=USD%200.05", "dynamic.test")
+        assert asked.status_code == 402 and asked.headers["crawler-price"] == "USD 0.05", asked.text
+        assert asked.headers["crawler-error"] == "MissingCrawlerPrice" and "page" not in asked.text
+        asked_upstream = upstream.seen[seen_before]["headers"]
+        assert asked_upstream["cf-pay-per-crawl"] == "protocol=cloudflare, pricing=in-band"
+
+        paid = crawler.get(agent.url + "/dynamic?price=USD%200.05", "dynamic.test", {"crawler-max-price": "USD 0.10"})
+        assert paid.status_code == 200 and paid.headers["crawler-charged"] == "USD 0.05" and "page /dynamic" in paid.text
+        assert "crawler-price" not in paid.headers
+        too_dear = crawler.get(agent.url + "/dynamic?price=USD%200.50", "dynamic.test", {"crawler-max-price": "USD 0.10"})
+        assert too_dear.status_code == 402 and too_dear.headers["crawler-error"] == "InvalidCrawlerMaxPrice"
+        free = crawler.get(agent.url + "/dynamic?price=USD%200.00", "dynamic.test")
+        assert free.status_code == 200 and "crawler-charged" not in free.headers and "crawler-price" not in free.headers
+        broken = crawler.get(agent.url + "/dynamic?price=cheap", "dynamic.test", {"crawler-max-price": "USD 0.10"})
+        assert broken.status_code == 502 and broken.headers["crawler-error"] == "InvalidContentPrice"
+        default = crawler.get(agent.url + "/plain", "dynamic.test", {"crawler-exact-price": "USD 0.02"})
+        assert default.status_code == 200 and default.headers["crawler-charged"] == "USD 0.02"
+
+        spooled = [json.loads(line) for path in sorted((tmp_path / "data/spool").glob("usage-*.log"))
+                   for line in path.read_text().splitlines()]
+        assert [r["price"]["micros"] for r in spooled] == [50000, 20000]
+    finally:
+        agent.stop()
+    assert agent.process.returncode == 0
+
+
 def test_serves_on_its_last_known_state_while_the_control_plane_is_down(world, upstream, agent, base_url, tmp_path):
     """The agent's data directory (credential, saved state, spool) is moved to an agent whose control plane does not
     answer: it decides from the saved state, keeps charging (fail-open) into its spool, and ships those charges once
