@@ -155,6 +155,13 @@ import Testing
             #expect((pricing["default_price"] as? [String: Any])?["micros"] as? Int == 50_000)
             #expect(pricing["free_paths"] as? [String] == ["/public/*"])
             #expect((pricing["crawler_overrides"] as? [Any])?.count == 1)
+            #expect(pricing["in_band"] as? Bool == false)
+            // The in-band switch: ticked, the origin names prices; the page shows it ticked.
+            #expect(try await post("\(sitePath)/pricing", "currency=USD&default_price=0.05&in_band=on").status == .seeOther)
+            #expect((try await client.json(.get, "/v1/sites/\(id)", headers: [.cookie: owner.cookie]).1["pricing"] as? [String: Any])?["in_band"] as? Bool == true)
+            let ticked = String(buffer: try await client.execute(uri: sitePath, method: .get, headers: [.cookie: owner.cookie]).body)
+            #expect(ticked.contains(#"name="in_band" checked"#))
+            #expect(try await post("\(sitePath)/pricing", "currency=USD&default_price=0.05&free_paths=%2Fpublic%2F*").status == .seeOther)
             let priced = String(buffer: try await client.execute(uri: "\(sitePath)?crawler=GPTBot&purpose=training&path=/a", method: .get, headers: [.cookie: owner.cookie]).body)
             #expect(priced.contains("data-result=\"price\"") && priced.contains("USD 0.05"))
             #expect(priced.contains("Also in effect and kept as they are: 1 crawler rules"))
