@@ -8,7 +8,8 @@ import Glibc
 /// One JSON line per request on standard output, with the decision and its reason. A request only leaves its fields
 /// in a buffer; a background thread, running below the event loops' priority (nice 10), formats and writes them every
 /// 20 ms, so neither formatting nor the terminal or a log pipe is on a request's path. When the output cannot keep up
-/// (a stalled pipe), requests past `maxBufferedLines` are dropped and counted rather than held in memory.
+/// (a stalled pipe), requests past `maxBufferedLines` per event loop are dropped and counted rather than held in
+/// memory.
 public final class AccessLog: DecisionObserver, Sendable {
     static let flushInterval: useconds_t = 20_000
     /// The writer's nice value: below the event loops, high enough to keep up when every core is busy.
@@ -23,19 +24,21 @@ public final class AccessLog: DecisionObserver, Sendable {
         let time: timespec
     }
 
-    private struct Buffers {
+    private struct Buffers: Sendable {
         /// Filled by requests; the writer swaps in the (emptied) spare, so neither gives its memory back.
         var filling: [Entry] = []
         var spare: [Entry] = []
         var dropped = 0
     }
 
-    private let buffers = NIOLockedValueBox(Buffers())
+    /// One buffer per recording thread (each event loop has its own).
+    private let buffers = PerThreadShards { Buffers() }
     private let fd: Int32
+    /// Per recording thread.
     private let maxBufferedLines: Int
     private let stopped = NIOLockedValueBox(false)
 
-    public init(fd: Int32 = STDOUT_FILENO, maxBufferedLines: Int = 200_000) {
+    public init(fd: Int32 = STDOUT_FILENO, maxBufferedLines: Int = 100_000) {
         self.fd = fd
         self.maxBufferedLines = maxBufferedLines
         let thread = Thread { [self] in
@@ -53,13 +56,13 @@ public final class AccessLog: DecisionObserver, Sendable {
     }
 
     /// Lines dropped because the output did not keep up.
-    public var droppedLines: Int { buffers.withLockedValue { $0.dropped } }
+    public var droppedLines: Int { buffers.all.reduce(0) { total, shard in total + shard.withLockedValue { $0.dropped } } }
 
     public func observe(_ request: EdgeRequest, record: DecisionRecord, status: HTTPResponseStatus, seconds: Double) {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
         let entry = Entry(request: request, record: record, status: status.code, seconds: seconds, time: time)
-        buffers.withLockedValue { buffers in
+        buffers.local.withLockedValue { buffers in
             if buffers.filling.count < maxBufferedLines {
                 buffers.filling.append(entry)
             } else {
@@ -73,17 +76,19 @@ public final class AccessLog: DecisionObserver, Sendable {
     }
 
     private func flush(_ writer: inout LineWriter) {
-        // The filled buffer is taken out and the spare (empty, with its capacity) put in its place.
-        var entries = buffers.withLockedValue { buffers -> [Entry] in
-            let full = buffers.filling
-            buffers.filling = buffers.spare
-            buffers.spare = []
-            return full
+        for shard in buffers.all {
+            // The filled buffer is taken out and the spare (empty, with its capacity) put in its place.
+            var entries = shard.withLockedValue { buffers -> [Entry] in
+                let full = buffers.filling
+                buffers.filling = buffers.spare
+                buffers.spare = []
+                return full
+            }
+            guard !entries.isEmpty else { continue }
+            for entry in entries { writer.append(entry) }
+            entries.removeAll(keepingCapacity: true)
+            shard.withLockedValue { $0.spare = entries }
         }
-        guard !entries.isEmpty else { return }
-        for entry in entries { writer.append(entry) }
-        entries.removeAll(keepingCapacity: true)
-        buffers.withLockedValue { $0.spare = entries }
         writer.write(to: fd)
     }
 

@@ -7,7 +7,7 @@ import TollgateCore
 /// site × action. A request is counted once, into the counts since the last push to the control plane; `drain` hands
 /// those over (and resets them, as CrowdSec's usage metrics do) and adds them to the running totals `/metrics` shows.
 public final class TrafficCounters: DecisionObserver, Sendable {
-    struct CounterKey: Hashable {
+    struct CounterKey: Hashable, Sendable {
         let siteID: UUID?
         let action: String
         let reason: String
@@ -15,12 +15,12 @@ public final class TrafficCounters: DecisionObserver, Sendable {
         let statusClass: String
     }
 
-    struct LatencyKey: Hashable {
+    struct LatencyKey: Hashable, Sendable {
         let siteID: UUID?
         let action: String
     }
 
-    struct Histogram {
+    struct Histogram: Sendable {
         var counts = [Int64](repeating: 0, count: MetricsLatency.bucketBounds.count + 1)
         var sumMilliseconds = 0.0
 
@@ -36,7 +36,7 @@ public final class TrafficCounters: DecisionObserver, Sendable {
         }
     }
 
-    struct Counts {
+    struct Counts: Sendable {
         var counters: [CounterKey: Int64] = [:]
         var latencies: [LatencyKey: Histogram] = [:]
 
@@ -47,15 +47,12 @@ public final class TrafficCounters: DecisionObserver, Sendable {
         }
     }
 
-    private struct Both {
-        /// Everything drained so far.
-        var drained = Counts()
-        var sincePush = Counts()
-    }
-
     private static let statusClasses = ["0xx", "1xx", "2xx", "3xx", "4xx", "5xx", "6xx", "7xx", "8xx", "9xx"]
 
-    private let counts = NIOLockedValueBox(Both())
+    /// Counts since the last push, one set per recording thread.
+    private let sincePush = PerThreadShards { Counts() }
+    /// Everything drained so far.
+    private let drained = NIOLockedValueBox(Counts())
 
     public init() {}
 
@@ -65,20 +62,31 @@ public final class TrafficCounters: DecisionObserver, Sendable {
             statusClass: Self.statusClasses[Int(status.code / 100) % 10])
         let latencyKey = LatencyKey(siteID: record.siteID, action: record.action)
         let milliseconds = seconds * 1000
-        counts.withLockedValue { both in
-            both.sincePush.counters[key, default: 0] += 1
-            both.sincePush.latencies[latencyKey, default: Histogram()].record(milliseconds)
+        sincePush.local.withLockedValue { counts in
+            counts.counters[key, default: 0] += 1
+            counts.latencies[latencyKey, default: Histogram()].record(milliseconds)
+        }
+    }
+
+    /// Takes every thread's counts since the last push into what was drained. `drained`'s lock also orders this with
+    /// `totals` and `restore`, so `/metrics` never sees a count in both places or in neither (counters must not dip).
+    private func takeSincePush() -> Counts {
+        drained.withLockedValue { drained in
+            var since = Counts()
+            for shard in sincePush.all {
+                since.add(shard.withLockedValue { counts in
+                    defer { counts = Counts() }
+                    return counts
+                })
+            }
+            drained.add(since)
+            return since
         }
     }
 
     /// The counts since the previous drain, as a metrics batch body; nil when nothing happened.
     public func drain(sequence: UInt64, windowStart: Date) -> MetricsBatch? {
-        let since = counts.withLockedValue { both -> Counts in
-            let since = both.sincePush
-            both.drained.add(since)
-            both.sincePush = Counts()
-            return since
-        }
+        let since = takeSincePush()
         guard !since.counters.isEmpty else { return nil }
         return MetricsBatch(
             sequence: sequence, windowStart: windowStart,
@@ -106,17 +114,17 @@ public final class TrafficCounters: DecisionObserver, Sendable {
             counts.latencies[LatencyKey(siteID: latency.siteID, action: latency.action), default: Histogram()]
                 .add(histogram, times: 1)
         }
-        self.counts.withLockedValue { both in
-            both.sincePush.add(counts)
-            both.drained.add(counts, times: -1)
+        drained.withLockedValue { drained in
+            sincePush.local.withLockedValue { $0.add(counts) }
+            drained.add(counts, times: -1)
         }
     }
 
     /// Every request counted so far.
     var totals: Counts {
-        counts.withLockedValue { both in
-            var totals = both.drained
-            totals.add(both.sincePush)
+        drained.withLockedValue { drained in
+            var totals = drained
+            for shard in sincePush.all { totals.add(shard.withLockedValue { $0 }) }
             return totals
         }
     }
