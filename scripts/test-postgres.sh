@@ -68,6 +68,10 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 max_connections = 200
+# Each test drops its database WITH (FORCE) as the non-superuser role; an autovacuum worker analysing the fresh
+# database's tables is a process that role may not terminate, and the drop then fails ("must be a member of the role
+# whose process is being terminated"). Throwaway databases need no autovacuum.
+autovacuum = off
 EOF
 
 if ! as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/pg.log" -w -t 30 start >/dev/null; then
