@@ -54,7 +54,12 @@ enum TestEnvironment {
             try? await admin(base) { try await $0.query("DROP DATABASE \(unescaped: name) WITH (FORCE)", logger: logger) }
             throw error
         }
-        try await admin(base) { try await $0.query("DROP DATABASE \(unescaped: name) WITH (FORCE)", logger: logger) }
+        do {
+            try await admin(base) { try await $0.query("DROP DATABASE \(unescaped: name) WITH (FORCE)", logger: logger) }
+        } catch let error as PSQLError {
+            Issue.record("Dropping the test database failed: \(String(reflecting: error))")
+            throw error
+        }
     }
 
     static func admin(_ url: String, _ body: (PostgresConnection) async throws -> Void) async throws {
