@@ -105,9 +105,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
-            // The proxy path touches handler state per request; run-time exclusivity checks cost a few per cent there
-            // (the compile-time ones still apply).
-            swiftSettings: swiftSettings + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+            swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "tollgate-edge",

@@ -27,8 +27,3 @@ public struct Backoff: Sendable {
         failures = 0
     }
 }
-
-extension Duration {
-    /// Whole seconds, rounded down.
-    public var wholeSeconds: Int64 { components.seconds }
-}

@@ -11,7 +11,8 @@ import Glibc
 /// (a stalled pipe), requests past `maxBufferedLines` per event loop are dropped and counted rather than held in
 /// memory.
 public final class AccessLog: DecisionObserver, Sendable {
-    static let flushInterval: useconds_t = 20_000
+    /// Seconds between writes.
+    static let flushInterval = 0.02
     /// The writer's nice value: below the event loops, high enough to keep up when every core is busy.
     static let writerNice: Int32 = 10
 
@@ -36,7 +37,9 @@ public final class AccessLog: DecisionObserver, Sendable {
     private let fd: Int32
     /// Per recording thread.
     private let maxBufferedLines: Int
-    private let stopped = NIOLockedValueBox(false)
+    /// 0 running, 1 asked to stop, 2 stopped after writing everything.
+    private let state = ConditionLock(value: 0)
+    private let closed = NIOLockedValueBox(false)
 
     public init(fd: Int32 = STDOUT_FILENO, maxBufferedLines: Int = 100_000) {
         self.fd = fd
@@ -45,11 +48,11 @@ public final class AccessLog: DecisionObserver, Sendable {
             // On Linux a nice value belongs to a thread: `who` 0 is this thread alone, not the event loops.
             setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.writerNice)
             var writer = LineWriter()
-            while !stopped.withLockedValue({ $0 }) {
-                usleep(Self.flushInterval)
+            while !state.lock(whenValue: 1, timeoutSeconds: Self.flushInterval) {
                 flush(&writer)
             }
             flush(&writer)
+            state.unlock(withValue: 2)
         }
         thread.name = "tollgate-access-log"
         thread.start()
@@ -71,8 +74,13 @@ public final class AccessLog: DecisionObserver, Sendable {
         }
     }
 
+    /// Writes what is buffered and stops the writer; returns once the lines are out, or after 2 s when the output is
+    /// stalled (a blocked pipe must not keep the agent from exiting).
     public func close() {
-        stopped.withLockedValue { $0 = true }
+        guard closed.withLockedValue({ closed in defer { closed = true }; return !closed }) else { return }
+        state.lock()
+        state.unlock(withValue: 1)
+        if state.lock(whenValue: 2, timeoutSeconds: 2) { state.unlock() }
     }
 
     private func flush(_ writer: inout LineWriter) {

@@ -12,8 +12,7 @@ import TollgateCore
 struct InBandPriceHook: UpstreamResponseHook {
     /// The site's price for the request, and its currency the only one accepted from the origin.
     let sitePrice: Money
-    let offer: PriceOffer
-    /// nil when the crawler offered nothing, so nothing can be charged.
+    /// The charge at the site's price, with the crawler's offer; nil when it offered nothing, so nothing is charged.
     let charge: ChargeHook?
     let site: SyncSite
     let request: EdgeRequest
@@ -54,13 +53,16 @@ struct InBandPriceHook: UpstreamResponseHook {
         if price.micros == 0 { return .answer(.send(head, record: outcome(.pass, "pricing.in_band_free", nil))) }
         // Errors are not billed, and need no offer (protocols §1.3).
         guard (200..<300).contains(head.status.code) else { return .answer(.send(head)) }
-        guard let charge, offer.accepts(price) == nil else {
-            let refusal = offer.accepts(price) ?? .missingCrawlerPrice
-            let response = responses.paymentRequired(
-                price: price, error: refusal, site: site, request: request, message: PayPerCrawlResponses.message(for: refusal))
-            return .answer(.replace(response, record: outcome(.paymentRequired, "pricing.\(refusal.rawValue)", price)))
-        }
+        guard let charge else { return paymentRequired(price, .missingCrawlerPrice) }
+        if let refusal = charge.offer.accepts(price) { return paymentRequired(price, refusal) }
         return .charge(charge.priced(price), head)
+    }
+
+    /// The 402 the crawler would have had for `price`, instead of the origin's answer.
+    private func paymentRequired(_ price: Money, _ refusal: CrawlerError) -> Decision {
+        let response = responses.paymentRequired(
+            price: price, error: refusal, site: site, request: request, message: PayPerCrawlResponses.message(for: refusal))
+        return .answer(.replace(response, record: outcome(.paymentRequired, "pricing.\(refusal.rawValue)", price)))
     }
 
     private func outcome(_ action: DecisionAction, _ reason: String, _ price: Money?) -> DecisionRecord {

@@ -37,7 +37,7 @@ public enum Forwarding {
         var removed = removedAlways
         if let name = context.identity?.name { headers.append((crawlerHeader, name)) }
         if case .crawlToken = context.identity?.proof { removed = removedWithCrawlToken }
-        // In-band pricing is not offered yet, so an origin's crawler-price is stripped on every priced site.
+        // Unless a hook reads it (in-band pricing), an origin's crawler-price is stripped on every priced site.
         let hook = hook ?? (context.site?.quoter != nil ? OriginPriceHook() : nil)
         return ForwardPlan(requestHeaders: headers, removedRequestHeaders: removed, onResponse: hook, record: record)
     }

@@ -52,11 +52,10 @@ struct PayPerCrawlStage: DecisionStage {
         }
         let inBand = site.pricing?.inBand == true
         if inBand && offer == .none {
-            // Only the origin knows the price; its answer becomes the 402 (or is served, when it says free).
-            let record = context.record(.paymentRequired, "pricing.in_band")
+            // Only the origin knows the price; its answer becomes the 402 (or is served, when it says free or errs).
+            let record = context.record(.pass, "pricing.in_band")
             let hook = InBandPriceHook(
-                sitePrice: price, offer: offer, charge: nil, site: site, request: context.request, responses: responses,
-                record: record)
+                sitePrice: price, charge: nil, site: site, request: context.request, responses: responses, record: record)
             return .now(.forward(Forwarding.plan(context, record: record, pricing: .inBand, hook: hook)))
         }
         // With in-band pricing the offer is checked against the origin's price, on its answer.
@@ -122,8 +121,8 @@ struct PayPerCrawlStage: DecisionStage {
             return .forward(Forwarding.plan(context, record: record, pricing: .zoneDefault, hook: charge))
         }
         let hook = InBandPriceHook(
-            sitePrice: charge.draft.price, offer: charge.offer, charge: charge, site: charge.site, request: context.request,
-            responses: responses, record: record)
+            sitePrice: charge.draft.price, charge: charge, site: charge.site, request: context.request, responses: responses,
+            record: record)
         return .forward(Forwarding.plan(context, record: record, pricing: .inBand, hook: hook))
     }
 

@@ -242,7 +242,7 @@ struct CrawlerRegistryService: Sendable {
 
     /// Seconds until the next try after `failures` consecutive failures: 1 minute, doubling, at most 6 hours.
     static func backoff(_ failures: Int) -> Int {
-        Int(Backoff(first: .seconds(60), ceiling: .seconds(6 * 3600)).delay(afterFailures: max(failures, 1)).wholeSeconds)
+        Int(Backoff(first: .seconds(60), ceiling: .seconds(6 * 3600)).delay(afterFailures: max(failures, 1)).components.seconds)
     }
 
     // MARK: Problems

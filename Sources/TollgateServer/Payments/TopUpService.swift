@@ -134,6 +134,6 @@ public struct TopUpService: Sendable {
     /// 30 s, 1 min, 2 min … up to an hour between attempts.
     static func backoff(_ attempts: Int) -> Date {
         let delay = Backoff(first: .seconds(30), ceiling: .seconds(3600)).delay(afterFailures: attempts + 1)
-        return Date(timeIntervalSinceNow: TimeInterval(delay.wholeSeconds))
+        return Date(timeIntervalSinceNow: TimeInterval(delay.components.seconds))
     }
 }
