@@ -86,7 +86,10 @@ struct OriginPriceHook: UpstreamResponseHook {
     }
 
     static func strip(_ head: inout HTTPResponseHead) {
-        if head.status != .paymentRequired { head.headers.remove(name: PayPerCrawlHeader.price) }
-        head.headers.remove(name: PayPerCrawlHeader.charged)
+        // Nearly every answer has neither field: looking first spares a copy of the headers per request.
+        if head.status != .paymentRequired && head.headers.contains(name: PayPerCrawlHeader.price) {
+            head.headers.remove(name: PayPerCrawlHeader.price)
+        }
+        if head.headers.contains(name: PayPerCrawlHeader.charged) { head.headers.remove(name: PayPerCrawlHeader.charged) }
     }
 }
