@@ -50,7 +50,7 @@ public struct EdgeAgent {
         let counters = TrafficCounters()
         let accessLog = configuration.accessLog ? AccessLog() : nil
         defer { accessLog?.close() }
-        let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads)
 
         var services: [any Service] = []
         var renewer: AllowanceRenewer?

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 import TollgateCore
 @testable import TollgateEdge
@@ -6,7 +7,7 @@ import TollgateCore
 @Suite struct ConfigurationTests {
     @Test func fileThenEnvironment() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("edge-\(UUID()).json")
-        try Data(#"{"mode":"proxy","listen":"127.0.0.1:8181","upstream":"http://127.0.0.1:3000","control_plane_url":"http://cp:8080","trusted_proxies":["10.0.0.0/8"],"access_log":false,"upstream_timeout_seconds":12}"#.utf8).write(to: file)
+        try Data(#"{"mode":"proxy","listen":"127.0.0.1:8181","upstream":"http://127.0.0.1:3000","control_plane_url":"http://cp:8080","trusted_proxies":["10.0.0.0/8"],"access_log":false,"upstream_timeout_seconds":12,"threads":3}"#.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let configuration = try EdgeConfiguration.load(
             file: file, environment: ["TOLLGATE_EDGE_LISTEN": "[::]:9000", "TOLLGATE_EDGE_FAIL_MODE": "closed", "PATH": "/bin"])
@@ -16,6 +17,8 @@ import TollgateCore
         #expect(configuration.trustedProxies == ["10.0.0.0/8"])
         #expect(configuration.accessLog == false)
         #expect(configuration.upstreamTimeoutSeconds == 12)
+        #expect(configuration.threads == 3)
+        #expect(EdgeConfiguration().threads == System.coreCount)
     }
 
     @Test func errorsNameTheSetting() {
@@ -33,6 +36,7 @@ import TollgateCore
         #expect(error(["TOLLGATE_EDGE_CONTROL_PLANE_URL": "http://cp", "TOLLGATE_EDGE_UPSTREAM": "https://site"]).contains("plain HTTP"))
         #expect(error(["TOLLGATE_EDGE_POLICY_FILE": "/p.json", "TOLLGATE_EDGE_CONTROL_PLANE_URL": "http://cp", "TOLLGATE_EDGE_MODE": "forward-auth"]).contains("exclude"))
         #expect(error(["TOLLGATE_EDGE_POLICY_FILE": "/p.json", "TOLLGATE_EDGE_MODE": "forward-auth", "TOLLGATE_EDGE_TRUSTED_PROXIES": "10.0.0.0/33"]).contains("trusted_proxies"))
+        #expect(error(["TOLLGATE_EDGE_POLICY_FILE": "/p.json", "TOLLGATE_EDGE_MODE": "forward-auth", "TOLLGATE_EDGE_THREADS": "0"]).contains("threads (TOLLGATE_EDGE_THREADS): must be 1 to 256"))
         #expect(error(["TOLLGATE_EDGE_POLICY_FILE": "/p.json", "TOLLGATE_EDGE_MODE": "forward-auth"]) == "no error")
     }
 }

@@ -93,7 +93,7 @@ import TollgateCore
     @Test func decimalsAreWrittenWithoutFormatting() {
         for (value, digits, expected) in [(0, 1, "0"), (7, 3, "007"), (1234, 3, "1234"), (-42, 1, "-42"), (Int.max, 1, "\(Int.max)")] {
             var line: [UInt8] = []
-            AccessLog.appendDecimal(value, minimumDigits: digits, to: &line)
+            JSONBytes.appendDecimal(value, minimumDigits: digits, to: &line)
             #expect(String(decoding: line, as: UTF8.self) == expected)
         }
     }

@@ -34,6 +34,25 @@ import TollgateCore
         reopened.close()
     }
 
+    @Test func aSpoolLineIsTheFleetProtocolsJSON() throws {
+        let occurredAt = Date(timeIntervalSince1970: 1_793_527_200.123_9)
+        for (url, key) in [("https://shop.example/a?b=c&d=%22", nil), ("https://shop.example/\"quoted\"\\\n\u{1}é", "k1|n\"o|u")] {
+            let record = UsageRecord(
+                sequence: 18_446_744_073_709_551_615, crawlerAccountID: EdgeFixture.accountID, siteID: EdgeFixture.siteID,
+                url: url, price: Money(micros: 12_345_678, currency: .jpy), occurredAt: occurredAt, requestKey: key)
+            let line = record.spoolLine()
+            #expect(line.last == UInt8(ascii: "\n"))
+            #expect(!line.dropLast().contains(UInt8(ascii: "\n")))
+            let decoded = try FleetJSON.decoder().decode(UsageRecord.self, from: Data(line.dropLast()))
+            var expected = record
+            expected.occurredAt = Date(timeIntervalSince1970: 1_793_527_200.123)
+            #expect(decoded.sequence == expected.sequence && decoded.url == url && decoded.requestKey == key)
+            #expect(decoded.price == expected.price && decoded.crawlerAccountID == expected.crawlerAccountID)
+            #expect(decoded.siteID == expected.siteID)
+            #expect(abs(decoded.occurredAt.timeIntervalSince(expected.occurredAt)) < 0.000_001)
+        }
+    }
+
     @Test func acknowledgementIsDurableAndATornTailIsCut() async throws {
         let spool = try UsageSpool(directory: directory, logger: logger)
         for n in 1...10 { _ = try await spool.append(draft(n), on: group.next()).get() }

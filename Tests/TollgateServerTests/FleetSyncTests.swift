@@ -686,17 +686,6 @@ struct FleetRulesTests {
         }
     }
 
-    @Test func rfc3339TimesParseAsTheSchemaAdmitsThem() {
-        #expect(RFC3339Time.parse("1970-01-01T00:00:00Z") == Date(timeIntervalSince1970: 0))
-        #expect(RFC3339Time.parse("2026-11-01t12:00:00.25+02:00") == Date(timeIntervalSince1970: 1_793_527_200.25))
-        #expect(RFC3339Time.parse("2024-02-29T23:59:59-00:30") == Date(timeIntervalSince1970: 1_709_252_999))
-        #expect(RFC3339Time.parse("0001-01-01T00:00:00Z") == Date(timeIntervalSince1970: -62_135_596_800))
-        for bad in ["2025-02-29T00:00:00Z", "2026-11-01", "2026-11-01T24:00:00Z", "2026-11-01T12:00:60Z", "2026-11-01 12:00:00Z",
-                    "2026-11-01T12:00:00", "2026-11-01T12:00:00+24:00", "2026-11-01T12:00:00.Z", "2026-13-01T00:00:00Z"] {
-            #expect(RFC3339Time.parse(bad) == nil, "\(bad)")
-        }
-    }
-
     @Test func blocklistValuesFollowTheirScope() throws {
         let ips = [
             ("192.0.2.1", true), ("0.0.0.0", true), ("255.255.255.255", true), ("256.1.1.1", false), ("1.2.3", false), ("01.2.3.4", false),

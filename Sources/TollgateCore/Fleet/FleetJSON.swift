@@ -8,7 +8,7 @@ public enum FleetJSON {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(Self.dateStyle))
+            try container.encode(RFC3339.string(from: date))
         }
         return encoder
     }
@@ -18,13 +18,10 @@ public enum FleetJSON {
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            if let date = try? Self.dateStyle.parse(text) { return date }
-            if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
+            if let date = RFC3339.parse(text) { return date }
             throw DecodingError.dataCorruptedError(
                 in: container, debugDescription: "\"\(text)\" is not an RFC 3339 date-time such as 2026-01-31T12:00:00Z")
         }
         return decoder
     }
-
-    static let dateStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 
 /// The agent's settings: a JSON file (`--config`, snake_case keys) overridden by `TOLLGATE_EDGE_*` environment
 /// variables, the way a Helm chart sets them.
@@ -22,6 +23,8 @@ public struct EdgeConfiguration: Sendable, Equatable {
     public var logLevel: Logger.Level = .info
     public var logFormat: LogFormat = .json
     public var accessLog = true
+    /// Event-loop threads serving requests; the CPUs the process may use (cgroup limits included) by default.
+    public var threads = System.coreCount
 
     public enum LogFormat: String, Sendable, Codable, CaseIterable {
         case json, text
@@ -114,6 +117,7 @@ public struct EdgeConfiguration: Sendable, Equatable {
         case logLevel = "log_level"
         case logFormat = "log_format"
         case accessLog = "access_log"
+        case threads
 
         var environmentName: String { "TOLLGATE_EDGE_" + rawValue.uppercased() }
     }
@@ -166,6 +170,9 @@ public struct EdgeConfiguration: Sendable, Equatable {
             guard let flag = ["true": true, "on": true, "1": true, "false": false, "off": false, "0": false][value.lowercased()]
             else { throw invalid("must be true or false") }
             accessLog = flag
+        case .threads:
+            guard let count = Int(value), (1...256).contains(count) else { throw invalid("must be 1 to 256") }
+            threads = count
         }
     }
 }

@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOHTTP1
 #if canImport(Glibc)
 import Glibc
+import TollgateCore
 #endif
 
 /// One JSON line per request on standard output, with the decision and its reason. A request only leaves its fields
@@ -104,52 +105,37 @@ public final class AccessLog: DecisionObserver, Sendable {
     /// written as bytes, and the date and time up to the second are formatted once per second.
     private struct LineWriter {
         var bytes: [UInt8] = []
-        var second = 0
-        var secondPrefix: [UInt8] = []
 
         mutating func append(_ entry: Entry) {
             let request = entry.request
             let record = entry.record
             bytes.append(contentsOf: #"{"ts":""#.utf8)
-            appendTimestamp(entry.time)
+            RFC3339.append(secondsSince1970: entry.time.tv_sec, milliseconds: entry.time.tv_nsec / 1_000_000, to: &bytes)
             bytes.append(contentsOf: #"","type":"access""#.utf8)
-            AccessLog.append("client", request.clientAddress, to: &bytes)
-            AccessLog.append("method", request.method, to: &bytes)
-            AccessLog.append("host", request.authority, to: &bytes)
-            AccessLog.append("path", request.path, to: &bytes)
-            AccessLog.append("query", request.query, to: &bytes)
+            JSONBytes.appendMember("client", request.clientAddress, to: &bytes)
+            JSONBytes.appendMember("method", request.method, to: &bytes)
+            JSONBytes.appendMember("host", request.authority, to: &bytes)
+            JSONBytes.appendMember("path", request.path, to: &bytes)
+            JSONBytes.appendMember("query", request.query, to: &bytes)
             bytes.append(contentsOf: #","status":"#.utf8)
-            AccessLog.appendDecimal(Int(entry.status), to: &bytes)
-            AccessLog.append("action", record.action, to: &bytes)
-            AccessLog.append("reason", record.reason, to: &bytes)
+            JSONBytes.appendDecimal(Int(entry.status), to: &bytes)
+            JSONBytes.appendMember("action", record.action, to: &bytes)
+            JSONBytes.appendMember("reason", record.reason, to: &bytes)
             if let site = record.siteID {
                 bytes.append(contentsOf: #","site":""#.utf8)
-                AccessLog.appendUUID(site, to: &bytes)
+                JSONBytes.appendUUID(site, to: &bytes)
                 bytes.append(UInt8(ascii: "\""))
             }
-            AccessLog.append("crawler", record.crawler, to: &bytes)
-            AccessLog.append("price", record.price, to: &bytes)
-            AccessLog.append("user_agent", request.headers.first(name: "user-agent"), to: &bytes)
+            JSONBytes.appendMember("crawler", record.crawler, to: &bytes)
+            JSONBytes.appendMember("price", record.price, to: &bytes)
+            JSONBytes.appendMember("user_agent", request.headers.first(name: "user-agent"), to: &bytes)
             // Milliseconds with three decimals, from whole microseconds.
             let micros = entry.seconds.isFinite ? max(0, Int((entry.seconds * 1_000_000).rounded())) : 0
             bytes.append(contentsOf: #","duration_ms":"#.utf8)
-            AccessLog.appendDecimal(micros / 1000, to: &bytes)
+            JSONBytes.appendDecimal(micros / 1000, to: &bytes)
             bytes.append(UInt8(ascii: "."))
-            AccessLog.appendDecimal(micros % 1000, minimumDigits: 3, to: &bytes)
+            JSONBytes.appendDecimal(micros % 1000, minimumDigits: 3, to: &bytes)
             bytes.append(contentsOf: "}\n".utf8)
-        }
-
-        /// RFC 3339 UTC with milliseconds.
-        private mutating func appendTimestamp(_ time: timespec) {
-            if time.tv_sec != second {
-                second = time.tv_sec
-                let text = Date(timeIntervalSince1970: Double(second)).formatted(.iso8601)  // …T12:00:00Z
-                secondPrefix = Array(text.utf8.dropLast())
-            }
-            bytes.append(contentsOf: secondPrefix)
-            bytes.append(UInt8(ascii: "."))
-            AccessLog.appendDecimal(time.tv_nsec / 1_000_000, minimumDigits: 3, to: &bytes)
-            bytes.append(UInt8(ascii: "Z"))
         }
 
         /// Writes what was formatted and empties the buffer (keeping its memory).
@@ -167,66 +153,6 @@ public final class AccessLog: DecisionObserver, Sendable {
             }
             bytes.removeAll(keepingCapacity: true)
         }
-    }
-
-    static func appendDecimal(_ value: Int, minimumDigits: Int = 1, to line: inout [UInt8]) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        var rest = value.magnitude
-        withUnsafeMutableBytes(of: &digits) { digits in
-            repeat {
-                digits[count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0 || count < minimumDigits
-            if value < 0 { line.append(UInt8(ascii: "-")) }
-            for index in stride(from: count - 1, through: 0, by: -1) { line.append(digits[index]) }
-        }
-    }
-
-    /// Lower-case 8-4-4-4-12, as `uuidString.lowercased()` would give.
-    static func appendUUID(_ uuid: UUID, to line: inout [UInt8]) {
-        withUnsafeBytes(of: uuid.uuid) { bytes in
-            for (index, byte) in bytes.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 { line.append(UInt8(ascii: "-")) }
-                line.append(hexDigits[Int(byte >> 4)])
-                line.append(hexDigits[Int(byte & 0xF)])
-            }
-        }
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    /// Appends `,"name":"value"` (nothing for nil), escaping as JSON requires; most values need no escaping and are
-    /// copied as they are.
-    static func append(_ name: String, _ value: String?, to line: inout [UInt8]) {
-        guard var value else { return }
-        line.append(contentsOf: #",""#.utf8)
-        line.append(contentsOf: name.utf8)
-        line.append(contentsOf: #"":""#.utf8)
-        value.withUTF8 { bytes in
-            if !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-                line.append(contentsOf: bytes)
-                return
-            }
-            for byte in bytes {
-                switch byte {
-                case UInt8(ascii: "\""): line.append(contentsOf: #"\""#.utf8)
-                case UInt8(ascii: "\\"): line.append(contentsOf: #"\\"#.utf8)
-                case UInt8(ascii: "\n"): line.append(contentsOf: #"\n"#.utf8)
-                case UInt8(ascii: "\r"): line.append(contentsOf: #"\r"#.utf8)
-                case UInt8(ascii: "\t"): line.append(contentsOf: #"\t"#.utf8)
-                case ..<0x20:
-                    line.append(contentsOf: #"\u00"#.utf8)
-                    line.append(hexDigits[Int(byte >> 4)])
-                    line.append(hexDigits[Int(byte & 0xF)])
-                default: line.append(byte)
-                }
-            }
-        }
-        line.append(UInt8(ascii: "\""))
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 #if canImport(Glibc)
 import Glibc
+import TollgateCore
 #endif
 
 /// swift-log as one JSON object per line on standard error: `{"ts","level","label","message",…metadata}`.
@@ -20,13 +21,15 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = Array("{\"ts\":\"\(Date().formatted(.iso8601))\"".utf8)
-        AccessLog.append("level", event.level.rawValue, to: &line)
-        AccessLog.append("label", label, to: &line)
-        AccessLog.append("message", event.message.description, to: &line)
-        if let error = event.error { AccessLog.append("error", "\(error)", to: &line) }
+        var line = Array(#"{"ts":""#.utf8)
+        RFC3339.append(Date(), to: &line)
+        line.append(UInt8(ascii: "\""))
+        JSONBytes.appendMember("level", event.level.rawValue, to: &line)
+        JSONBytes.appendMember("label", label, to: &line)
+        JSONBytes.appendMember("message", event.message.description, to: &line)
+        if let error = event.error { JSONBytes.appendMember("error", "\(error)", to: &line) }
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
-            AccessLog.append(key, "\(value)", to: &line)
+            JSONBytes.appendMember(key, "\(value)", to: &line)
         }
         line.append(contentsOf: "}\n".utf8)
         line.withUnsafeBytes { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }

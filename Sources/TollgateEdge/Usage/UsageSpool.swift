@@ -49,7 +49,6 @@ public final class UsageSpool: Sendable {
     private let state: NIOLockedValueBox<State>
     private let wakeUp = ConditionLock(value: 0)
     private let logger: Logger
-    private let encoder = FleetJSON.encoder()
 
     public init(directory: URL, memoryLimit: Int = 100_000, logger: Logger) throws {
         self.directory = directory
@@ -101,10 +100,8 @@ public final class UsageSpool: Sendable {
             let record = UsageRecord(
                 sequence: state.nextSequence, crawlerAccountID: draft.crawlerAccountID, siteID: draft.siteID,
                 url: draft.url, price: draft.price, occurredAt: Date(), requestKey: draft.requestKey)
-            guard var line = try? encoder.encode(record) else { return false }
-            line.append(UInt8(ascii: "\n"))
             state.nextSequence += 1
-            state.queue.append(Pending(record: record, line: Array(line), promise: promise))
+            state.queue.append(Pending(record: record, line: record.spoolLine(), promise: promise))
             return true
         }
         guard accepted else {

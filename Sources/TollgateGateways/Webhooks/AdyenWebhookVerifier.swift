@@ -47,7 +47,7 @@ public struct AdyenWebhookVerifier: WebhookVerifier {
                 VerifiedWebhook.Event(
                     eventID: "\(pspReference):\(eventCode)",
                     eventType: eventCode,
-                    occurredAt: item.string("eventDate").flatMap(WebhookTimestamp.parseRFC3339)
+                    occurredAt: item.string("eventDate").flatMap { RFC3339.parse($0) }
                 )
             )
         }

@@ -38,7 +38,7 @@ public struct AuthorizeNetWebhookVerifier: WebhookVerifier {
         return VerifiedWebhook(
             eventID: try event.requiredString("notificationId"),
             eventType: try event.requiredString("eventType"),
-            occurredAt: event.string("eventDate").flatMap(WebhookTimestamp.parseRFC3339)
+            occurredAt: event.string("eventDate").flatMap { RFC3339.parse($0) }
         )
     }
 }

@@ -73,7 +73,7 @@ public struct BraintreeWebhookVerifier: WebhookVerifier {
         return VerifiedWebhook(
             eventID: [kind, timestamp, notification.subjectID ?? ""].joined(separator: "|"),
             eventType: kind,
-            occurredAt: WebhookTimestamp.parseRFC3339(timestamp)
+            occurredAt: RFC3339.parse(timestamp)
         )
     }
 

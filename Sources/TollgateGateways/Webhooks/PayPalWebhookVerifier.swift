@@ -1,4 +1,5 @@
 import Foundation
+import TollgateCore
 
 /// PayPal offline verification (PayPal-Python-SDK `notifications.py`): the signed string is
 /// `<PAYPAL-TRANSMISSION-ID>|<PAYPAL-TRANSMISSION-TIME>|<webhook id>|<CRC-32 of the raw body, unsigned decimal>`,
@@ -96,7 +97,7 @@ public struct PayPalWebhookVerifier: WebhookVerifier {
         return VerifiedWebhook(
             eventID: try event.requiredString("id"),
             eventType: try event.requiredString("event_type"),
-            occurredAt: event.string("create_time").flatMap(WebhookTimestamp.parseRFC3339)
+            occurredAt: event.string("create_time").flatMap { RFC3339.parse($0) }
         )
     }
 }

@@ -38,7 +38,7 @@ public struct SquareWebhookVerifier: WebhookVerifier {
         return VerifiedWebhook(
             eventID: try event.requiredString("event_id"),
             eventType: try event.requiredString("type"),
-            occurredAt: event.string("created_at").flatMap(WebhookTimestamp.parseRFC3339)
+            occurredAt: event.string("created_at").flatMap { RFC3339.parse($0) }
         )
     }
 }

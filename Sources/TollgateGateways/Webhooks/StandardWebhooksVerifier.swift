@@ -66,7 +66,7 @@ public struct StandardWebhooksVerifier: WebhookVerifier {
         return VerifiedWebhook(
             eventID: id,
             eventType: try event.requiredString("type"),
-            occurredAt: event.string("timestamp").flatMap(WebhookTimestamp.parseRFC3339)
+            occurredAt: event.string("timestamp").flatMap { RFC3339.parse($0) }
         )
     }
 }

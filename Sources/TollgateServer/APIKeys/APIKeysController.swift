@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TollgateCore
 
 /// `/v1/api-keys`.
 struct APIKeysController {
@@ -17,7 +18,7 @@ struct APIKeysController {
             name = try container.decode(String.self, forKey: .name)
             scopes = try container.decode([String].self, forKey: .scopes)
             if let raw = try container.decodeIfPresent(String.self, forKey: .expiresAt) {
-                guard let date = try? Date(raw, strategy: .iso8601) else {
+                guard let date = RFC3339.parse(raw) else {
                     throw DecodingError.dataCorruptedError(
                         forKey: .expiresAt, in: container, debugDescription: "must be an RFC 3339 time like 2027-01-31T00:00:00Z")
                 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TollgateCore
 
 /// `?from=…&to=…&site_id=…&group_by=minute|hour` of the traffic report. `from` and `to` are RFC 3339 times; the
 /// default window is the 24 hours up to now. A window that ends before it starts is empty, not an error, and times
@@ -37,7 +38,7 @@ struct TrafficQuery: Sendable {
     }
 
     private static func time(_ raw: String, field: String) throws -> Date {
-        guard let parsed = RFC3339Time.parse(raw) else {
+        guard let parsed = RFC3339.parse(raw) else {
             throw Problem.invalid(field: field, "must be an RFC 3339 time like 2026-11-01T12:00:00Z")
         }
         return min(max(parsed, earliest), latest)

@@ -34,7 +34,7 @@ struct StatementQuery {
     static let latest = Date(timeIntervalSince1970: 253_402_128_000)
 
     private static func time(_ raw: String, field: String) throws -> Date {
-        let parsed = (try? Date(raw, strategy: .iso8601)) ?? (try? Date(raw, strategy: Date.ISO8601FormatStyle().year().month().day()))
+        let parsed = RFC3339.parse(raw) ?? (try? Date(raw, strategy: Date.ISO8601FormatStyle().year().month().day()))
         guard let parsed else {
             throw Problem.invalid(field: field, "must be a date like 2026-11-01 or a time like 2026-11-01T00:00:00Z")
         }

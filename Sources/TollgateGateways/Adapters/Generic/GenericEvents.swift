@@ -31,7 +31,7 @@ enum GenericEvents {
         }
         let data = event.data
         let amount = try data.amount?.money()
-        let occurredAt = event.timestamp.flatMap(WebhookTimestamp.parseRFC3339) ?? delivery.occurredAt
+        let occurredAt = event.timestamp.flatMap { RFC3339.parse($0) } ?? delivery.occurredAt
         func make(_ kind: GatewayEvent.Kind, payment: String?, refundID: String? = nil) -> GatewayEvent {
             GatewayEvent(
                 eventID: delivery.eventID, type: event.type, kind: kind, payment: payment.map(PaymentRef.init),
