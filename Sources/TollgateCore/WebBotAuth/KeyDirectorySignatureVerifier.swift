@@ -20,6 +20,8 @@ public struct KeyDirectorySignatureVerifier: Sendable {
         self.maximumValidity = maximumValidity
     }
 
+    private var rules: SignatureRules { SignatureRules(clockSkew: clockSkew, maximumValidity: maximumValidity) }
+
     /// - Parameters:
     ///   - request: the request that fetched the directory; its authority is what the signatures must cover.
     /// - Returns: the directory split into keys proven by a signature and keys to ignore.
@@ -93,26 +95,11 @@ public struct KeyDirectorySignatureVerifier: Sendable {
         _ input: SignatureInput, signatures: StructuredFieldDictionary, keys: [String: Curve25519.Signing.PublicKey],
         response: MessageSignatureResponseHead, request: some MessageSignatureRequest, now: Date
     ) throws(WebBotAuthError) -> String {
-        let parameters = input.parameters
-        guard let keyID = parameters.keyID, !keyID.isEmpty else { throw WebBotAuthError.missingParameter("keyid") }
-        if let algorithm = parameters.algorithm, algorithm != WebBotAuthVerifier.algorithm {
-            throw WebBotAuthError.unsupportedAlgorithm(algorithm)
-        }
-        guard let created = parameters.created else { throw WebBotAuthError.missingParameter("created") }
-        guard let expires = parameters.expires else { throw WebBotAuthError.missingParameter("expires") }
-        guard expires > created else { throw WebBotAuthError.invalidParameter("expires", reason: "not after created") }
-        if let maximumValidity, expires - created > maximumValidity {
-            throw WebBotAuthError.validityTooLong(seconds: expires - created, maximum: maximumValidity)
-        }
+        let (keyID, created, expires) = try rules.parameters(of: input)
         guard input.components.contains(Self.coveredAuthority) else { throw WebBotAuthError.authorityNotCovered }
-        let nowSeconds = Int64(now.timeIntervalSince1970.rounded(.down))
-        if created > nowSeconds + clockSkew { throw WebBotAuthError.notYetValid(created: created, now: nowSeconds) }
-        if expires < nowSeconds - clockSkew { throw WebBotAuthError.expired(expires: expires, now: nowSeconds) }
+        try rules.checkWindow(created: created, expires: expires, now: now)
         guard let publicKey = keys[keyID] else { throw WebBotAuthError.unknownKey(keyID) }
-        guard let member = signatures[input.label] else { throw WebBotAuthError.missingSignature(label: input.label) }
-        guard case .item(let item) = member, let bytes = item.bareItem.byteSequenceValue, bytes.count == 64 else {
-            throw WebBotAuthError.malformedSignature(label: input.label)
-        }
+        let bytes = try SignatureRules.signature(of: input, in: signatures)
         let base = try ResponseSignatureBase.build(for: input, response: response, request: request)
         guard publicKey.isValidSignature(bytes, for: Array(base.utf8)) else { throw WebBotAuthError.signatureMismatch }
         return keyID

@@ -24,6 +24,8 @@ public struct WebBotAuthVerifier: Sendable {
         self.maximumValidity = maximumValidity
     }
 
+    private var rules: SignatureRules { SignatureRules(clockSkew: clockSkew, maximumValidity: maximumValidity) }
+
     /// Finds the Web Bot Auth signature and applies the rules that need no clock or key.
     public func signature(in request: some MessageSignatureRequest) throws(WebBotAuthError) -> WebBotAuthSignature {
         guard let inputHeader = request.combinedHeaderValue(named: WebBotAuthHeaderName.signatureInput) else {
@@ -36,17 +38,7 @@ public struct WebBotAuthVerifier: Sendable {
         guard let input = inputs.first(where: { $0.parameters.tag == Self.tag }) else {
             throw WebBotAuthError.tagMismatch(found: inputs.lazy.compactMap(\.parameters.tag).first)
         }
-        let parameters = input.parameters
-        guard let keyID = parameters.keyID, !keyID.isEmpty else { throw WebBotAuthError.missingParameter("keyid") }
-        if let algorithm = parameters.algorithm, algorithm != Self.algorithm {
-            throw WebBotAuthError.unsupportedAlgorithm(algorithm)
-        }
-        guard let created = parameters.created else { throw WebBotAuthError.missingParameter("created") }
-        guard let expires = parameters.expires else { throw WebBotAuthError.missingParameter("expires") }
-        guard expires > created else { throw WebBotAuthError.invalidParameter("expires", reason: "not after created") }
-        if let maximumValidity, expires - created > maximumValidity {
-            throw WebBotAuthError.validityTooLong(seconds: expires - created, maximum: maximumValidity)
-        }
+        let (keyID, created, expires) = try rules.parameters(of: input)
 
         let names = Set(input.components.map(\.name))
         guard names.contains("@authority") || names.contains("@target-uri") else {
@@ -81,13 +73,9 @@ public struct WebBotAuthVerifier: Sendable {
         } catch {
             throw WebBotAuthError.malformedHeader(WebBotAuthHeaderName.signature, error)
         }
-        guard let member = signatures[input.label] else { throw WebBotAuthError.missingSignature(label: input.label) }
-        guard case .item(let item) = member, let bytes = item.bareItem.byteSequenceValue, bytes.count == 64 else {
-            throw WebBotAuthError.malformedSignature(label: input.label)
-        }
         return WebBotAuthSignature(
-            input: input, signature: bytes, keyID: keyID, created: created, expires: expires,
-            signatureAgent: signatureAgent, coveredAgents: coveredAgents
+            input: input, signature: try SignatureRules.signature(of: input, in: signatures), keyID: keyID,
+            created: created, expires: expires, signatureAgent: signatureAgent, coveredAgents: coveredAgents
         )
     }
 
@@ -96,13 +84,7 @@ public struct WebBotAuthVerifier: Sendable {
         _ signature: WebBotAuthSignature, in request: some MessageSignatureRequest,
         publicKey: Curve25519.Signing.PublicKey, now: Date
     ) throws(WebBotAuthError) -> VerifiedWebBotAuthSignature {
-        let nowSeconds = Int64(now.timeIntervalSince1970.rounded(.down))
-        if signature.created > nowSeconds + clockSkew {
-            throw WebBotAuthError.notYetValid(created: signature.created, now: nowSeconds)
-        }
-        if signature.expires < nowSeconds - clockSkew {
-            throw WebBotAuthError.expired(expires: signature.expires, now: nowSeconds)
-        }
+        try rules.checkWindow(created: signature.created, expires: signature.expires, now: now)
         let base = try SignatureBase.build(for: signature.input, request: request)
         guard publicKey.isValidSignature(signature.signature, for: Array(base.utf8)) else {
             throw WebBotAuthError.signatureMismatch
