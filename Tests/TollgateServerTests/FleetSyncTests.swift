@@ -686,6 +686,47 @@ struct FleetRulesTests {
         }
     }
 
+    @Test func expiredRollupsAndOldBatchClaimsAreDeleted() async throws {
+        try await withAppAndDependencies { client, dependencies in
+            let owner = try await client.signup("retention@example.com", tenant: "Retention Co")
+            let site = try await client.createSite(owner, name: "Kept", hostname: "kept.example")
+            let agent = try await client.enrollAgent(owner)
+            let recent = FleetSyncTests.recentMinute()
+            let old = recent.addingTimeInterval(-29 * 86_400)
+            func batch(_ sequence: UInt64, _ minute: Date) -> MetricsBatch {
+                MetricsBatch(
+                    sequence: sequence, windowStart: minute,
+                    counters: [MetricsCounter(siteID: site, action: "pass", reason: "human", crawler: nil, statusClass: "2xx", count: 5)],
+                    latencies: [MetricsLatency(siteID: site, action: "pass", counts: [1] + Array(repeating: 0, count: 14), sumMilliseconds: 0.25)])
+            }
+            for (sequence, minute) in [(1, recent), (2, old)] {
+                #expect(try await client.agentPost("/v1/agent/metrics", agent, batch(UInt64(sequence), minute)).status == .accepted)
+            }
+            func count(_ minute: Date) async throws -> Int {
+                let (_, report) = try await client.json(.get, "/v1/metrics/traffic?\(FleetSyncTests.window(minute))&group_by=minute", headers: owner.sessionHeaders)
+                return (report["counters"] as? [[String: Any]])?.first?["count"] as? Int ?? 0
+            }
+            #expect(try await count(recent) == 5)
+            #expect(try await count(old) == 5)
+
+            // Keeping 28 days: the old minute goes, the recent one and both claims stay.
+            let retention = MetricsRetention(metrics: dependencies.metrics, retention: .seconds(28 * 86_400), interval: .seconds(3600), logger: TestEnvironment.logger)
+            #expect(try await retention.pass() == MetricsPurge(counterRows: 1, latencyRows: 1, batchClaims: 0))
+            #expect(try await count(recent) == 5)
+            #expect(try await count(old) == 0)
+            #expect(try await retention.pass() == MetricsPurge())
+            // The old batch's claim still holds: re-sent, it is a duplicate and adds nothing back.
+            let resent = try await client.agentPost("/v1/agent/metrics", agent, batch(2, old))
+            let body = try #require(try JSONSerialization.jsonObject(with: Data(resent.body.readableBytesView)) as? [String: Any])
+            #expect(body["duplicate"] as? Bool == true)
+            #expect(try await count(old) == 0)
+
+            // Once ingest would refuse every batch they could match, the claims go too.
+            let later = Date().addingTimeInterval(MetricsRetention.claimLifetime + 60)
+            #expect(try await retention.pass(now: later) == MetricsPurge(counterRows: 1, latencyRows: 1, batchClaims: 2))
+        }
+    }
+
     @Test func blocklistValuesFollowTheirScope() throws {
         let ips = [
             ("192.0.2.1", true), ("0.0.0.0", true), ("255.255.255.255", true), ("256.1.1.1", false), ("1.2.3", false), ("01.2.3.4", false),

@@ -66,4 +66,16 @@ import TollgateCore
         #expect(throws: ConfigurationError.self) { try DatabaseURL("mysql://x@y/z") }
         #expect(throws: ConfigurationError.self) { try DatabaseURL("postgres://x@y/z?sslmode=bogus") }
     }
+
+    @Test func metricsRetentionIsDaysOfAtLeastTheIngestWindow() throws {
+        var environment = ["TOLLGATE_HOME": TestEnvironment.repositoryRoot, "TOLLGATE_SECRET_KEY": String(repeating: "k", count: 32)]
+        #expect(try ServerConfiguration.load(environment: environment).metricsRetention == .seconds(90 * 86_400))
+        environment["TOLLGATE_METRICS_RETENTION_DAYS"] = "400"
+        #expect(try ServerConfiguration.load(environment: environment).metricsRetention == .seconds(400 * 86_400))
+        for bad in ["30", "3651", "ninety"] {
+            environment["TOLLGATE_METRICS_RETENTION_DAYS"] = bad
+            let error = #expect(throws: ConfigurationError.self, "\(bad)") { try ServerConfiguration.load(environment: environment) }
+            #expect(error?.description.contains("TOLLGATE_METRICS_RETENTION_DAYS") == true)
+        }
+    }
 }

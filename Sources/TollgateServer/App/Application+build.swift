@@ -1,12 +1,11 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
-import NIOCore
-import TollgateGateways
 import Logging
 import NIOCore
 import PostgresNIO
 import Prometheus
+import TollgateGateways
 
 /// Everything `buildApplication` wires together, exposed so tests and commands can reach the same pieces.
 public struct AppDependencies: Sendable {
@@ -141,6 +140,7 @@ public func buildApplication(
     app.addServices(
         KeyDirectoryRefresher(registry: dependencies.crawlerRegistry, interval: configuration.keyDirectoryRefreshInterval, logger: logger))
     app.addServices(dependencies.paymentsWorker)
+    app.addServices(MetricsRetention(metrics: dependencies.metrics, retention: configuration.metricsRetention, interval: .seconds(3600), logger: logger))
     app.beforeServerStarts {
         try await dependencies.database.checkRole()
         try await dependencies.migrator.migrate(client: dependencies.database.client, logger: logger)

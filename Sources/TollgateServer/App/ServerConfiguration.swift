@@ -34,6 +34,8 @@ public struct ServerConfiguration: Sendable {
     public var gatewayTimeout: Duration = .seconds(30)
     /// How often pending top-ups and refunds are re-sent or looked up, and automatic top-ups started.
     public var paymentsInterval: Duration = .seconds(10)
+    /// How long per-minute traffic rollups are kept (at least the 30 days an agent's late batch may reach back).
+    public var metricsRetention: Duration = .seconds(90 * 86_400)
 
     public var cookiesAreSecure: Bool { publicURL.lowercased().hasPrefix("https://") }
 
@@ -83,6 +85,7 @@ public struct ServerConfiguration: Sendable {
         configuration.platformFeeBasisPoints = try env.int("TOLLGATE_PLATFORM_FEE_BPS", default: 1000, range: 0...10_000)
         configuration.gatewayTimeout = .seconds(try env.int("TOLLGATE_GATEWAY_TIMEOUT_SECONDS", default: 30, range: 1...300))
         configuration.paymentsInterval = .seconds(try env.int("TOLLGATE_PAYMENTS_INTERVAL_SECONDS", default: 10, range: 1...3600))
+        configuration.metricsRetention = .seconds(try env.int("TOLLGATE_METRICS_RETENTION_DAYS", default: 90, range: 31...3650) * 86_400)
         if let user = env["TOLLGATE_POSTGRES_OS_USER"] { configuration.embeddedPostgresUser = user }
         if let allowlist = env["TOLLGATE_KEY_DIRECTORY_HTTP_ALLOWLIST"] {
             configuration.keyDirectoryHTTPAllowlist = try KeyDirectoryHostAllowlist.parse(allowlist)

@@ -96,4 +96,20 @@ struct PostgresMetricsRepository: MetricsRepository {
                 latencies: Array(latencies.prefix(limit)), truncated: truncated)
         }
     }
+
+    func deleteExpired(rollupsBefore: Date, claimsBefore: Date) async throws -> MetricsPurge {
+        let logger = database.logger
+        return try await database.withPlatform { connection in
+            func deleted(_ query: PostgresQuery) async throws -> Int {
+                try await connection.query(query, logger: logger).decode(Int.self).first { _ in true } ?? 0
+            }
+            return MetricsPurge(
+                counterRows: try await deleted(
+                    "WITH gone AS (DELETE FROM metrics_minute WHERE minute < \(rollupsBefore) RETURNING 1) SELECT count(*)::int FROM gone"),
+                latencyRows: try await deleted(
+                    "WITH gone AS (DELETE FROM metrics_latency_minute WHERE minute < \(rollupsBefore) RETURNING 1) SELECT count(*)::int FROM gone"),
+                batchClaims: try await deleted(
+                    "WITH gone AS (DELETE FROM agent_metric_batches WHERE received_at < \(claimsBefore) RETURNING 1) SELECT count(*)::int FROM gone"))
+        }
+    }
 }
