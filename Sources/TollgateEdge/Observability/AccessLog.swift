@@ -1,9 +1,9 @@
 import Foundation
 import NIOConcurrencyHelpers
 import NIOHTTP1
+import TollgateCore
 #if canImport(Glibc)
 import Glibc
-import TollgateCore
 #endif
 
 /// One JSON line per request on standard output, with the decision and its reason. A request only leaves its fields
@@ -102,7 +102,7 @@ public final class AccessLog: DecisionObserver, Sendable {
     }
 
     /// Formats lines into one reused byte buffer, without `String` formatting: numbers, the UUID and the time are
-    /// written as bytes, and the date and time up to the second are formatted once per second.
+    /// written as bytes.
     private struct LineWriter {
         var bytes: [UInt8] = []
 

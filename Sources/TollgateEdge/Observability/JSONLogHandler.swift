@@ -1,8 +1,8 @@
 import Foundation
 import Logging
+import TollgateCore
 #if canImport(Glibc)
 import Glibc
-import TollgateCore
 #endif
 
 /// swift-log as one JSON object per line on standard error: `{"ts","level","label","message",…metadata}`.

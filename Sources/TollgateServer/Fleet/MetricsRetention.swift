@@ -29,15 +29,18 @@ struct MetricsRetention: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            // The first pass waits one interval, so migrations at start-up finish before it.
+            // The first pass a minute after start (migrations are done by then), so a server restarted more often
+            // than `interval` still runs it; then every `interval`.
+            var delay = min(interval, .seconds(60))
             while !Task.isCancelled {
                 do {
-                    try await Task.sleep(for: interval)
+                    try await Task.sleep(for: delay)
+                    delay = interval
                     _ = try await pass()
                 } catch is CancellationError {
                     return
                 } catch {
-                    logger.warning("metrics retention pass failed; trying again next hour", metadata: ["error": "\(error)"])
+                    logger.warning("metrics retention pass failed; trying again next pass", metadata: ["error": "\(error)"])
                 }
             }
         }
