@@ -71,7 +71,7 @@ run_wrk direct "http://127.0.0.1:$up/"
 run_wrk nginx-proxy "http://127.0.0.1:$proxy/" -H "Host: $host"
 run_wrk agent-human "http://127.0.0.1:$agent/" -H "Host: $host"
 run_wrk agent-signed-paid "http://127.0.0.1:$agent/article" -s "$work/paid.lua"
-sleep 0.5   # the access log is flushed every 100 ms
+sleep 0.5   # the access log is written every 20 ms
 charged=$(grep -c '"action":"charge"' "$work/access.log" || true)
 spooled=$(cat "$work"/edge/spool/usage-*.log | wc -l)
 echo "paid run: $charged requests charged (access log), $spooled charges in the spool"

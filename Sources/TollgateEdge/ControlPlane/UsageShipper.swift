@@ -60,12 +60,14 @@ public struct UsageShipper: Service {
         try spool.acknowledge(through: batch[batch.count - 1].sequence)
         for record in batch { allowances.acknowledged(record.crawlerAccountID, record.price) }
         allowances.update(result.allowances)
-        // A retried request another replica already charged is refused as a duplicate purchase: expected, not alarming.
-        let retries = result.results.filter { $0.reason == "duplicate_request" && !$0.duplicate }
+        // A retried request another replica already charged is refused as a duplicate purchase (the ledger's
+        // `duplicate_request`): expected, not alarming.
+        let fresh = result.results.filter { $0.status == .rejected && !$0.duplicate }
+        let retries = fresh.filter { $0.reason == "duplicate_request" }
         if !retries.isEmpty {
             logger.info("control plane charged retried requests once", metadata: ["count": "\(retries.count)"])
         }
-        let rejected = result.results.filter { $0.status == .rejected && !$0.duplicate && $0.reason != "duplicate_request" }
+        let rejected = fresh.filter { $0.reason != "duplicate_request" }
         if !rejected.isEmpty {
             logger.warning("control plane rejected charges", metadata: [
                 "count": "\(rejected.count)", "reasons": "\(Set(rejected.compactMap(\.reason)).sorted())",

@@ -8,12 +8,10 @@ public enum Forwarding {
     /// The verified crawler's product token; absent unless a signature or crawl token proved it.
     public static let crawlerHeader = "x-tollgate-crawler"
 
-    public enum Pricing: String, Sendable {
-        case zoneDefault = "zone-default"
-        case inBand = "in-band"
-        case bypass
+    public enum Pricing: Sendable {
+        case zoneDefault, inBand, bypass
 
-        /// The `cf-pay-per-crawl` value, spelled out once rather than formatted per request.
+        /// The `cf-pay-per-crawl` value, spelled out whole rather than formatted per request.
         var originHeaderValue: String {
             switch self {
             case .zoneDefault: "protocol=cloudflare, pricing=zone-default"
