@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 import requests
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -89,6 +89,18 @@ def submit(form):
         form.parent.switch_to.alert.accept()
     except NoAlertPresentException:
         pass
+    # Every submit loads a page. Waiting until the old one is gone keeps the next lookup out of a document that is
+    # being replaced (Chrome then fails with "Node with given id does not belong to the document", not as stale).
+    WebDriverWait(form.parent, WAIT, ignored_exceptions=[WebDriverException]).until(
+        lambda _: detached(form), "submitting the form did not load a new page")
+
+
+def detached(element) -> bool:
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
 
 
 def text_or_value(el) -> str:
