@@ -25,7 +25,7 @@ host=bench.test
 start_nginx() {  # NAME CONFIG-BODY
   mkdir -p "$work/$1/logs"
   cat >"$work/$1/nginx.conf" <<CONF
-worker_processes ${3:-auto};
+worker_processes auto;
 pid $work/$1/nginx.pid;
 error_log $work/$1/logs/error.log warn;
 events { worker_connections 4096; }
@@ -38,9 +38,8 @@ start_nginx upstream "server { listen 127.0.0.1:$up; location / { return 200 \"h
 start_nginx proxy "upstream site { server 127.0.0.1:$up; keepalive 128; }
   server { listen 127.0.0.1:$nginx; location / { proxy_pass http://site; proxy_http_version 1.1;
     proxy_set_header Connection \"\"; proxy_set_header Host \$host;
-    proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; } }" 2
+    proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; } }"
 declare -A proxy_pids
-proxy_pids[nginx]=""
 floor=bench/proxy-floor/.build/release/proxy-floor
 for mode in bytes:$bytes half:$half nio-http:$niohttp; do
   $floor "${mode%%:*}" "${mode##*:}" $up &
@@ -64,6 +63,7 @@ if [ -z "$rate" ]; then
   rate=$(awk '/Requests\/sec/ { printf "%d", $2 / 2 }' "$out/proxy-floor-peak.txt")
 fi
 pace=$(awk -v r="$rate" 'BEGIN { printf "%.3f", 64 * 1000 / r }')
+per() { awk -v a="$1" -v b="$2" -v n="$requests" 'BEGIN { printf "%.1f", (b - a) * 1000000 / 100 / n }'; }  # ticks → µs
 ticks() { local user=0 sys=0; for p in "$@"; do read -r u s < <(awk '{ print $14, $15 }' "/proc/$p/stat"); user=$((user + u)); sys=$((sys + s)); done; echo "$user $sys"; }
 echo "== wrk -t2 -c64 -d$duration, Poisson arrivals at $rate req/s; CPU is the proxy's own, per request"
 printf '%-10s %10s %9s %9s %12s %12s\n' through req/s p50 p99 "user us/req" "sys us/req"
@@ -74,7 +74,6 @@ for target in direct:$up nginx:$nginx bytes:$bytes half:$half nio-http:$niohttp 
     "http://127.0.0.1:$port/" >"$out/proxy-floor-$name.txt"
   read -r u1 s1 < <(ticks ${proxy_pids[$name]:-})
   requests=$(awk '/requests in/ { print $1 }' "$out/proxy-floor-$name.txt")
-  per() { awk -v a="$1" -v b="$2" -v n="$requests" 'BEGIN { printf "%.1f", (b - a) * 1000000 / 100 / n }'; }
   printf '%-10s %10s %9s %9s %12s %12s\n' "$name" "$(awk '/Requests\/sec/ { print $2 }' "$out/proxy-floor-$name.txt")" \
     "$(awk '$1 == "50%" { print $2; exit }' "$out/proxy-floor-$name.txt")" \
     "$(awk '$1 == "99%" { print $2; exit }' "$out/proxy-floor-$name.txt")" \
