@@ -142,19 +142,22 @@ import Testing
     @Test func relaysAWebSocketAfterTheUpgrade() async throws {
         let decider = TestDecider.forwarding()
         try await EdgeHarness.withProxy(decider: decider) { port, upstream in
-            let (handshake, echoed, rest) = try await RawConnection.with(port: port) { connection in
+            let (handshake, greeting, echoed, rest) = try await RawConnection.with(port: port) { connection in
                 try await connection.send(
                     "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
                         + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
                 let handshake = try await connection.readResponse()
+                // Sent right behind the 101: the proxy read it with the head and must pass it on.
+                let greeting = try await connection.readString(count: 5)
                 try await connection.send("frames, not HTTP\r\n\r\n")
                 let echoed = try await connection.readString(count: 20)
                 try await connection.send("more")
                 // Half-close: the echo server ends its side once it has echoed everything.
                 connection.finishSending()
-                return (handshake, echoed, String(buffer: try await connection.readToEnd()))
+                return (handshake, greeting, echoed, String(buffer: try await connection.readToEnd()))
             }
             #expect(handshake.status == 101)
+            #expect(greeting == "hello")
             #expect(handshake.header("upgrade") == "websocket")
             #expect(handshake.header("connection")?.lowercased() == "upgrade")
             #expect(echoed == "frames, not HTTP\r\n\r\n")

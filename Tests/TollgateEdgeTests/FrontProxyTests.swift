@@ -95,6 +95,42 @@ import Testing
         }
     }
 
+    @Test func relaysAResponseHeadAsItCameLessItsHopByHopLines() async throws {
+        try await EdgeHarness.withProxy(decider: .forwarding()) { port, _ in
+            let response = try await RawConnection.with(port: port) { connection in
+                try await connection.send(
+                    "GET /respond/200 HTTP/1.1\r\nHost: x\r\nx-respond-X-First: 1\r\nx-respond-Connection: keep-alive\r\n"
+                        + "x-respond-Keep-Alive: timeout=5\r\nx-respond-Proxy-Thing: p\r\nx-respond-TE: trailers\r\n"
+                        + "x-respond-Trailer: x\r\nx-respond-Upgrade: h2c\r\nx-respond-X-Last: 1\r\n\r\n")
+                return try await connection.readResponse()
+            }
+            #expect(response.status == 200 && response.body == "ok")
+            // In the upstream's order and spelling, with nothing added but what the client's framing needs.
+            #expect(response.headers.map(\.name) == ["content-length", "X-First", "X-Last"])
+        }
+    }
+
+    @Test func aPricedSitesHookSeesOnlyHeadsThatCarryPayPerCrawlFields() async throws {
+        let plan = ForwardPlan(onResponse: OriginPriceHook(), record: .init(action: "pass", reason: "test"))
+        try await EdgeHarness.withProxy(decider: .forwarding(plan)) { port, _ in
+            let responses = try await RawConnection.with(port: port) { connection in
+                var responses: [RawConnection.Response] = []
+                for (code, fields) in [
+                    (200, "x-respond-crawler-price: USD 1.00\r\nx-respond-crawler-charged: USD 1.00\r\n"),
+                    (402, "x-respond-crawler-price: USD 1.00\r\n"), (200, "x-respond-x-plain: 1\r\n"),
+                ] {
+                    try await connection.send("GET /respond/\(code) HTTP/1.1\r\nHost: x\r\n\(fields)\r\n")
+                    responses.append(try await connection.readResponse())
+                }
+                return responses
+            }
+            #expect(!responses[0].hasHeader("crawler-price") && !responses[0].hasHeader("crawler-charged"))
+            #expect(responses[1].header("crawler-price") == "USD 1.00")
+            #expect(responses[2].header("x-plain") == "1")
+            #expect(responses.map(\.body) == ["ok", "ok", "ok"])
+        }
+    }
+
     @Test func appliesThePlansRequestHeaders() async throws {
         let plan = ForwardPlan(
             requestHeaders: [

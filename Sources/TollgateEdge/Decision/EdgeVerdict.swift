@@ -34,6 +34,10 @@ public struct ForwardPlan: Sendable {
 /// a 2xx answer here (spooled durably, then `crawler-charged` added), reads or strips an origin's `crawler-price`,
 /// and may answer something else instead.
 public protocol UpstreamResponseHook: Sendable {
+    /// True when an answer with this status that carries neither `crawler-price` nor `crawler-charged` goes to the
+    /// client unchanged and at once; the front end then relays its head as bytes, without building `HTTPHeaders`.
+    func passesUnchanged(status: HTTPResponseStatus) -> Bool
+
     /// The head to send to the client when it needs no waiting (the common case: nothing to charge), or nil to
     /// have the front end call `upstreamResponded(_:on:)`. Saves a future per request on the hot path.
     func immediateHead(for head: HTTPResponseHead) -> HTTPResponseHead?
@@ -53,6 +57,7 @@ public enum HookDecision: Sendable {
 }
 
 extension UpstreamResponseHook {
+    public func passesUnchanged(status: HTTPResponseStatus) -> Bool { false }
     public func immediateHead(for head: HTTPResponseHead) -> HTTPResponseHead? { nil }
 }
 

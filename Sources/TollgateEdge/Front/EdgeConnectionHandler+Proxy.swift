@@ -15,8 +15,7 @@ extension EdgeConnectionHandler {
         upstreamHead = makeUpstreamHead(plan, pool: pool)
         if expectsContinue && !requestEnded {
             // Answered here rather than relayed, so the body starts flowing while the upstream connection is made.
-            let interim = HTTPResponseHead(version: responseVersion, status: .continue)
-            context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
+            writeContinue()
         }
         if !wantsWebSocket, let connection = pool.takeIdle() {
             attach(connection)
@@ -95,7 +94,7 @@ extension EdgeConnectionHandler {
 
     // MARK: Called by UpstreamConnection
 
-    func upstreamRead(_ part: HTTPClientResponsePart) {
+    func upstreamRead(_ part: UpstreamResponsePart) {
         if heldResponse != nil {
             heldResponse!.append(part)
             return
@@ -104,7 +103,7 @@ extension EdgeConnectionHandler {
         case .head(let head):
             upstreamResponded(head)
         case .body(let buffer):
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            writeBody(buffer)
             clientNeedsFlush = true
         case .end(let trailers):
             upstreamFinished(trailers: trailers)
@@ -149,20 +148,21 @@ extension EdgeConnectionHandler {
 
     // MARK: Response
 
-    private func upstreamResponded(_ head: HTTPResponseHead) {
+    private func upstreamResponded(_ upstreamHead: UpstreamResponseHead) {
         upstreamAnswered = true
         headDeadline = nil
-        upstreamReusable = head.isKeepAlive && !wantsWebSocket
-        if head.status == .switchingProtocols && !wantsWebSocket {
+        upstreamReusable = upstreamHead.isKeepAlive && !wantsWebSocket
+        if upstreamHead.status == .switchingProtocols && !wantsWebSocket {
             upstream?.close()
             upstream = nil
             respond(FrontResponses.badGateway)
             return
         }
-        guard let hook else {
-            sendResponseHead(head)
+        guard let hook, upstreamHead.hasPayPerCrawlFields || !hook.passesUnchanged(status: upstreamHead.status) else {
+            relayResponseHead(upstreamHead)
             return
         }
+        let head = upstreamHead.httpHead
         if let immediate = hook.immediateHead(for: head) {
             sendResponseHead(immediate)
             return
@@ -198,30 +198,41 @@ extension EdgeConnectionHandler {
         }
     }
 
+    /// The upstream's head as it came, less its hop-by-hop lines: the path of nearly every response.
+    private func relayResponseHead(_ upstreamHead: UpstreamResponseHead) {
+        guard upstreamHead.status != .switchingProtocols, let fields = upstreamHead.relayedFields else {
+            sendResponseHead(upstreamHead.httpHead)
+            return
+        }
+        let chunked = chunksBody(status: upstreamHead.status, hasContentLength: upstreamHead.hasContentLength)
+        writeResponseHead(status: upstreamHead.status, reason: upstreamHead.reason, chunked: chunked) {
+            $0.writeImmutableBuffer(fields)
+        }
+        clientNeedsFlush = true
+    }
+
     private func sendResponseHead(_ upstreamHead: HTTPResponseHead) {
         var headers = upstreamHead.headers
         if upstreamHead.status == .switchingProtocols {
             headers.removeHopByHopFields(keepingUpgrade: true)
             headers.add(name: "connection", value: "upgrade")
             isSwitchingProtocols = true
-            responseStatus = upstreamHead.status
-            responseStarted = .now()
-            let switching = HTTPResponseHead(version: .http1_1, status: .switchingProtocols, headers: headers)
-            context.write(wrapOutboundOut(.head(switching)), promise: nil)
+            writeSwitchingProtocols(headers)
             return
         }
         headers.removeHopByHopFields()
-        let hasBody = upstreamHead.status.mayHaveResponseBody && head.method != .HEAD
-        if hasBody && !headers.contains(name: "content-length") {
-            if responseVersion == .http1_1 {
-                headers.add(name: "transfer-encoding", value: "chunked")
-            } else {
-                // An HTTP/1.0 client learns where the body ends from the connection closing.
-                keepAlive = false
-            }
-        }
-        writeResponseHead(HTTPResponseHead(version: responseVersion, status: upstreamHead.status, headers: headers))
+        let chunked = chunksBody(status: upstreamHead.status, hasContentLength: headers.contains(name: "content-length"))
+        writeResponseHead(status: upstreamHead.status, chunked: chunked) { $0.writeHTTPFields(headers) }
         clientNeedsFlush = true
+    }
+
+    /// Whether the client gets the body in chunks: a body without a length does, unless the client speaks HTTP/1.0,
+    /// which learns where the body ends from the connection closing.
+    private func chunksBody(status: HTTPResponseStatus, hasContentLength: Bool) -> Bool {
+        guard status.mayHaveResponseBody && head.method != .HEAD && !hasContentLength else { return false }
+        if responseVersion == .http1_1 { return true }
+        keepAlive = false
+        return false
     }
 
     private func upstreamFinished(trailers: HTTPHeaders?) {

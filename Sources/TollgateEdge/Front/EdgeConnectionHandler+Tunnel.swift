@@ -17,21 +17,17 @@ extension EdgeConnectionHandler {
         let (clientRelay, upstreamRelay) = RelayHandler.pair()
         let clientChannel = context.channel
         do {
-            // Each relay goes in before the decoder leaves, so bytes it held back after the upgrade reach the relay.
+            // Each relay goes in before the HTTP handlers leave, so bytes they held back after the upgrade reach it.
             let client = context.pipeline.syncOperations
             try clientChannel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
             try client.addHandler(clientRelay)
             client.removeHandler(context: context, promise: nil)
-            client.removeHandler(try client.handler(type: HTTPResponseEncoder.self), promise: nil)
             client.removeHandler(try client.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self), promise: nil)
 
             let upstream = upstreamChannel.pipeline.syncOperations
             try upstreamChannel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
             try upstream.addHandler(upstreamRelay)
             upstream.removeHandler(connection, promise: nil)
-            upstream.removeHandler(try upstream.handler(type: HTTPRequestEncoder.self), promise: nil)
-            let decoder = try upstream.handler(type: ByteToMessageHandler<HTTPResponseDecoder>.self)
-            upstream.removeHandler(decoder, promise: nil)
         } catch {
             clientChannel.close(promise: nil)
             upstreamChannel.close(promise: nil)

@@ -9,8 +9,9 @@ import NIOHTTP1
 /// parts that arrive while a decision or an upstream connection is pending.
 final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = Never
+    /// Responses are written as bytes (`EdgeConnectionHandler+Writing`).
+    typealias OutboundOut = ByteBuffer
 
     enum Phase {
         /// Between requests.
@@ -54,6 +55,8 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     var requestEnded = false
     var responseStatus: HTTPResponseStatus?
     var responseStarted: NIODeadline?
+    /// The response's body goes to the client in chunks.
+    var isChunkedResponse = false
     var isReported = false
     var drainedBytes = 0
 
@@ -62,7 +65,7 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     var upstreamHead: HTTPRequestHead?
     var hook: (any UpstreamResponseHook)?
     /// Response parts held back while the hook runs; non-nil exactly then.
-    var heldResponse: CircularBuffer<HTTPClientResponsePart>?
+    var heldResponse: CircularBuffer<UpstreamResponsePart>?
     var wantsWebSocket = false
     var upstreamAnswered = false
     var upstreamReusable = false
@@ -328,32 +331,23 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             headers.remove(name: "content-length")
         }
         headers.remove(name: "transfer-encoding")
-        writeResponseHead(HTTPResponseHead(version: responseVersion, status: response.status, headers: headers))
+        headers.remove(name: "connection")
+        writeResponseHead(status: response.status, chunked: false) { $0.writeHTTPFields(headers) }
         if hasBody && head.method != .HEAD && response.body.readableBytes > 0 {
-            context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+            context.write(wrapOutboundOut(response.body), promise: nil)
         }
         completeResponse(trailers: nil)
-    }
-
-    /// Writes a final response head, stating whether the connection stays open.
-    func writeResponseHead(_ head: HTTPResponseHead) {
-        var head = head
-        if !keepAlive {
-            head.headers.replaceOrAdd(name: "connection", value: "close")
-        } else if responseVersion == .http1_0 {
-            head.headers.replaceOrAdd(name: "connection", value: "keep-alive")
-        }
-        responseStatus = head.status
-        responseStarted = .now()
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
     }
 
     /// Ends the response and reports the exchange; the connection moves on once the request has been read too.
     func completeResponse(trailers: HTTPHeaders?) {
         report(status: responseStatus ?? .internalServerError)
         clientNeedsFlush = false
+        var end = context.channel.allocator.buffer(capacity: isChunkedResponse ? 64 : 0)
+        if isChunkedResponse { end.writeLastChunk(trailers: trailers) }
         if keepAlive {
-            context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
+            if end.readableBytes > 0 { context.write(wrapOutboundOut(end), promise: nil) }
+            context.flush()
             if requestEnded {
                 finishExchange()
             } else {
@@ -362,7 +356,8 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         } else {
             phase = .closed
             let context = self.context!
-            context.writeAndFlush(wrapOutboundOut(.end(trailers))).assumeIsolated().whenComplete { _ in
+            // Written even when empty: its promise completes once everything before it is out.
+            context.writeAndFlush(wrapOutboundOut(end)).assumeIsolated().whenComplete { _ in
                 context.close(promise: nil)
             }
         }

@@ -134,16 +134,10 @@ public final class EdgeServer: Service {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     connections.add(channel)
-                    var encoder = HTTPResponseEncoder.Configuration()
-                    // The handler frames responses itself (it knows HEAD requests and HTTP/1.0 clients). No header
-                    // validator: upstream fields come through NIO's strict parser, the rest from our own code, and
-                    // it costs a few percent per request.
-                    encoder.automaticallySetFramingHeaders = false
                     let decoder = HTTPRequestDecoder(
                         leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .drop,
                         limitConfiguration: limits)
                     let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(HTTPResponseEncoder(configuration: encoder))
                     try pipeline.addHandler(ByteToMessageHandler(decoder))
                     try pipeline.addHandler(
                         EdgeConnectionHandler(settings: settings, pool: pools?.pool(for: channel.eventLoop)))

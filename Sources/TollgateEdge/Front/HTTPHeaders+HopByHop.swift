@@ -41,14 +41,19 @@ extension HTTPHeaders {
     }
 }
 
-private enum HopByHopField {
+/// What a field name is to a proxy relaying a message (RFC 9110 §7.6.1).
+enum HopByHopField {
     case none
     case connection
     case upgrade
     case other
 
     init(_ name: String) {
-        switch name.utf8.count {
+        self.init(bytes: name.utf8)
+    }
+
+    init<Name: Collection>(bytes name: Name) where Name.Element == UInt8 {
+        switch name.count {
         case 2:
             self = name.isEqualCaseInsensitive(to: "te") ? .other : .none
         case 7:
@@ -66,12 +71,10 @@ private enum HopByHopField {
         case 17 where name.isEqualCaseInsensitive(to: "transfer-encoding"):
             self = .other
         default:
-            // `Proxy-Connection`, `Proxy-Authorization` … and plain `Proxy` (httpoxy).
-            // Bytes rather than Characters: this runs for every header of every response. (`| 0x20` lower-cases the
+            // `Proxy-Connection`, `Proxy-Authorization` … and plain `Proxy` (httpoxy). (`| 0x20` lower-cases the
             // ASCII letters and maps no other byte onto one.)
-            let utf8 = name.utf8
-            let isProxy = utf8.count >= 5 && (utf8.count == 5 || utf8.dropFirst(5).first == UInt8(ascii: "-"))
-                && zip(utf8, "proxy".utf8).allSatisfy { $0 | 0x20 == $1 }
+            let isProxy = name.count >= 5 && (name.count == 5 || name.dropFirst(5).first == UInt8(ascii: "-"))
+                && zip(name, "proxy".utf8).allSatisfy { $0 | 0x20 == $1 }
             self = isProxy ? .other : .none
         }
     }

@@ -1,12 +1,15 @@
 import NIOCore
 import NIOHTTP1
 
-/// The last handler on an upstream channel. It hands response parts to the client connection that borrowed it and
-/// lets that connection pause its reads (backpressure towards a slow client); while pooled, it only watches for close.
+/// The one handler on an upstream channel, speaking HTTP/1.1 itself: it writes request parts as bytes, reads responses
+/// with `UpstreamResponseParser` and hands them to the client connection that borrowed it, and lets that connection
+/// pause its reads (backpressure towards a slow client). While pooled, it only watches for close. After a 101 the
+/// tunnel removes it, and the bytes that came behind the 101 go on to the relay.
 final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = Never
+    typealias OutboundOut = ByteBuffer
 
     let pool: UpstreamPool
     private(set) var context: ChannelHandlerContext?
@@ -19,6 +22,10 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     private var isReadingPaused = false
     private var hasPendingRead = false
     private var lastError: (any Error)?
+    private var parser = UpstreamResponseParser()
+    /// Bytes read but not parsed yet.
+    private var received: ByteBuffer?
+    private var isChunkedRequest = false
 
     init(pool: UpstreamPool) {
         self.pool = pool
@@ -27,9 +34,47 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     var channel: (any Channel)? { context?.channel }
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
+    // MARK: Requests
+
     func write(_ part: HTTPClientRequestPart) {
-        context?.write(wrapOutboundOut(part), promise: nil)
+        guard let context else { return }
+        switch part {
+        case .head(let head):
+            parser.answersHEAD = head.method == .HEAD
+            isChunkedRequest = head.headers["transfer-encoding"].last.map { field in
+                field.split(separator: ",").last?.trimmingSpaces.isEqualCaseInsensitive(to: "chunked") == true
+            } ?? false
+            var buffer = context.channel.allocator.buffer(capacity: 1024)
+            buffer.writeString(head.method.rawValue)
+            buffer.writeInteger(UInt8(ascii: " "))
+            buffer.writeString(head.uri)
+            buffer.writeStaticString(" HTTP/1.1\r\n")
+            buffer.writeHTTPFields(head.headers)
+            buffer.writeStaticString("\r\n")
+            context.write(wrapOutboundOut(buffer), promise: nil)
+        case .body(.byteBuffer(let body)):
+            guard isChunkedRequest else {
+                context.write(wrapOutboundOut(body), promise: nil)
+                return
+            }
+            // An empty chunk would end the body.
+            guard body.readableBytes > 0 else { return }
+            var size = context.channel.allocator.buffer(capacity: 18)
+            size.writeChunkSize(body.readableBytes)
+            context.write(wrapOutboundOut(size), promise: nil)
+            context.write(wrapOutboundOut(body), promise: nil)
+            context.write(wrapOutboundOut(Self.crlf), promise: nil)
+        case .body(.fileRegion):
+            preconditionFailure("request bodies are relayed from the client as bytes")
+        case .end(let trailers):
+            guard isChunkedRequest else { return }
+            var buffer = context.channel.allocator.buffer(capacity: 64)
+            buffer.writeLastChunk(trailers: trailers)
+            context.write(wrapOutboundOut(buffer), promise: nil)
+        }
     }
+
+    private static let crlf = ByteBuffer(string: "\r\n")
 
     func flush() {
         context?.flush()
@@ -49,21 +94,49 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
         context?.close(promise: nil)
     }
 
+    // MARK: Responses
+
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        // What followed a 101 belongs to the tunnel.
+        guard let rest = received, rest.readableBytes > 0 else { return }
+        received = nil
+        context.fireChannelRead(wrapInboundOut(rest))
+        context.fireChannelReadComplete()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let exchange else {
-            // Nothing may arrive on an idle keep-alive connection.
-            close()
-            return
+        var bytes = unwrapInboundIn(data)
+        if received == nil || received!.readableBytes == 0 {
+            received = bytes
+        } else {
+            received!.writeBuffer(&bytes)
         }
-        exchange.upstreamRead(unwrapInboundIn(data))
+        // Each part goes out before the next is parsed: the exchange may close this, or remove it for a tunnel.
+        while isOpen, self.context != nil, parser.state != .upgraded, received != nil {
+            let part: UpstreamResponsePart?
+            do {
+                part = try parser.next(&received!)
+            } catch {
+                lastError = error
+                received = nil
+                context.close(promise: nil)
+                return
+            }
+            guard let part else { break }
+            guard let exchange else {
+                // Nothing may arrive on an idle keep-alive connection.
+                received = nil
+                close()
+                return
+            }
+            exchange.upstreamRead(part)
+        }
+        if received?.readableBytes == 0 { received = nil }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -82,6 +155,18 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         isOpen = false
+        received = nil
+        if let exchange {
+            // A body that runs until the close ends here; any other response the close cut short is an error.
+            do {
+                if let end = try parser.connectionClosed() {
+                    exchange.upstreamRead(end)
+                    exchange.upstreamReadComplete()
+                }
+            } catch {
+                lastError = error
+            }
+        }
         if let exchange {
             self.exchange = nil
             exchange.upstreamClosed(self, error: lastError)

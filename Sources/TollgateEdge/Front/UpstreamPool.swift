@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// Keep-alive connections to the upstream for one event loop, used only on that loop: a client connection borrows
@@ -36,17 +35,14 @@ final class UpstreamPool {
     }
 
     func connect(_ completion: @escaping (Result<UpstreamConnection, any Error>) -> Void) {
+        // The channel is made on this pool's loop, so the pool may be handed to its initializer.
+        let pool = NIOLoopBound(self, eventLoop: eventLoop)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(configuration.connectTimeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    var encoder = HTTPRequestEncoder.Configuration()
-                    // The proxy frames bodies itself: it knows whether the client sent one.
-                    encoder.automaticallySetFramingHeaders = false
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
-                        leftOverBytesStrategy: .forwardBytes, enableOutboundHeaderValidation: false,
-                        encoderConfiguration: encoder)
+                    try channel.pipeline.syncOperations.addHandler(UpstreamConnection(pool: pool.value))
                 }
             }
         let connected =
@@ -56,8 +52,7 @@ final class UpstreamPool {
         connected.assumeIsolated().whenComplete { result in
             completion(
                 result.flatMap { channel in
-                    let connection = UpstreamConnection(pool: self)
-                    return Result { try channel.pipeline.syncOperations.addHandler(connection) }.map { connection }
+                    Result { try channel.pipeline.syncOperations.handler(type: UpstreamConnection.self) }
                 })
         }
     }

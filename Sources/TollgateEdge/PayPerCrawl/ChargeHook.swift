@@ -26,6 +26,10 @@ struct ChargeHook: UpstreamResponseHook {
             requestKeyExpires: requestKeyExpires, site: site, offer: offer)
     }
 
+    func passesUnchanged(status: HTTPResponseStatus) -> Bool {
+        !(200..<300).contains(status.code)
+    }
+
     /// Answers that charge nothing: not 2xx.
     func immediateHead(for head: HTTPResponseHead) -> HTTPResponseHead? {
         guard !(200..<300).contains(head.status.code) else { return nil }
@@ -75,6 +79,8 @@ struct ChargeHook: UpstreamResponseHook {
 /// Without in-band pricing on the site, an origin's `crawler-price` is not ours to pass on, and outside a 402 it must
 /// never reach the client (protocols §1.5).
 struct OriginPriceHook: UpstreamResponseHook {
+    func passesUnchanged(status: HTTPResponseStatus) -> Bool { true }
+
     func immediateHead(for head: HTTPResponseHead) -> HTTPResponseHead? {
         var head = head
         Self.strip(&head)

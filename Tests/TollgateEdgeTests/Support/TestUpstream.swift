@@ -9,10 +9,11 @@ import Synchronization
 /// - `/upload`: reads the body and answers `<count> <checksum>`; `x-hold-ms` stops reading for that long first;
 /// - `/slow`: never answers;
 /// - `/status/<code>`: answers with that status;
-/// - `/ws`: answers a WebSocket handshake with 101 and echoes raw bytes from then on;
+/// - `/ws`: answers a WebSocket handshake with 101 and `hello` in the same write, then echoes raw bytes;
 /// - `/chunked`: a body without Content-Length;
 /// - `/truncated`: promises 1000 bytes, sends 10 and closes;
 /// - `/delay/<ms>`: answers after that long;
+/// - `/respond/<code>`: answers with that status, `ok`, and a field `<name>` for each request field `x-respond-<name>`;
 /// - anything else: echoes the request body, with hop-by-hop fields of its own in the response.
 /// With `closesReusedConnections` it drops any connection on its second request without answering.
 final class TestUpstream: Sendable {
@@ -150,12 +151,24 @@ private final class TestUpstreamHandler: ChannelInboundHandler {
             send(HTTPResponseStatus(statusCode: code), body: "status \(code)", context: context)
         } else if path == "/ws" {
             let headers: HTTPHeaders = ["upgrade": "websocket", "connection": "Upgrade", "sec-websocket-accept": "test"]
-            context.writeAndFlush(
+            context.write(
                 wrapOutboundOut(.head(.init(version: .http1_1, status: .switchingProtocols, headers: headers))),
                 promise: nil)
-            // In front of the HTTP handlers, the echo sees every byte from now on and writes past them.
+            // In front of the HTTP handlers, the echo sees every byte from now on and writes past them. Its greeting
+            // goes out in one flush with the 101, so the proxy reads both at once.
             try? context.channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
-            try? context.pipeline.syncOperations.addHandler(EchoHandler(), position: .first)
+            let echo = EchoHandler()
+            try? context.pipeline.syncOperations.addHandler(echo, position: .first)
+            echo.greet()
+        } else if path.hasPrefix("/respond/"), let code = Int(path.dropFirst("/respond/".count)) {
+            var headers: HTTPHeaders = ["content-length": "2"]
+            for (name, value) in head.headers where name.lowercased().hasPrefix("x-respond-") {
+                headers.add(name: String(name.dropFirst("x-respond-".count)), value: value)
+            }
+            let status = HTTPResponseStatus(statusCode: code)
+            context.write(wrapOutboundOut(.head(.init(version: .http1_1, status: status, headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "ok")))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         } else if path == "/truncated" {
             let headers: HTTPHeaders = ["content-length": "1000"]
             context.write(wrapOutboundOut(.head(.init(version: .http1_1, status: .ok, headers: headers))), promise: nil)
@@ -213,6 +226,15 @@ private final class TestUpstreamHandler: ChannelInboundHandler {
 private final class EchoHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
+    private var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func greet() {
+        context?.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "hello")), promise: nil)
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         context.writeAndFlush(data, promise: nil)

@@ -9,21 +9,27 @@ extension StringProtocol {
 
     /// Compares with a lower-case ASCII literal, ignoring case: header names and tokens, no allocation.
     func isEqualCaseInsensitive(to lowercased: StaticString) -> Bool {
-        let utf8 = self.utf8
-        guard utf8.count == lowercased.utf8CodeUnitCount else { return false }
+        utf8.isEqualCaseInsensitive(to: lowercased)
+    }
+
+    /// Whether this comma-separated list (e.g. a Connection field) holds `token`, ignoring case.
+    func containsToken(_ token: StaticString) -> Bool {
+        split(separator: ",").contains { $0.trimmingSpaces.isEqualCaseInsensitive(to: token) }
+    }
+}
+
+extension Collection where Element == UInt8 {
+    /// The same comparison on bytes, for field names read straight from the wire.
+    func isEqualCaseInsensitive(to lowercased: StaticString) -> Bool {
+        guard count == lowercased.utf8CodeUnitCount else { return false }
         return lowercased.withUTF8Buffer { expected in
             var index = 0
-            for byte in utf8 {
+            for byte in self {
                 let folded = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
                 guard folded == expected[index] else { return false }
                 index += 1
             }
             return true
         }
-    }
-
-    /// Whether this comma-separated list (e.g. a Connection field) holds `token`, ignoring case.
-    func containsToken(_ token: StaticString) -> Bool {
-        split(separator: ",").contains { $0.trimmingSpaces.isEqualCaseInsensitive(to: token) }
     }
 }

@@ -1,0 +1,34 @@
+import NIOCore
+import NIOHTTP1
+
+// HTTP/1.1 message syntax (RFC 9112) for the proxy's own writers, on both of its connections.
+extension ByteBuffer {
+    /// `name: value` CRLF for each field.
+    mutating func writeHTTPFields(_ fields: HTTPHeaders) {
+        for (name, value) in fields {
+            writeString(name)
+            writeStaticString(": ")
+            writeString(value)
+            writeStaticString("\r\n")
+        }
+    }
+
+    /// A chunk's size line, `1a` CRLF.
+    mutating func writeChunkSize(_ size: Int) {
+        var digits = 1
+        while size >> (4 * digits) != 0 { digits += 1 }
+        for shift in stride(from: 4 * (digits - 1), through: 0, by: -4) {
+            writeInteger(Self.hexDigits[(size >> shift) & 0xF])
+        }
+        writeStaticString("\r\n")
+    }
+
+    /// The last chunk, the trailer fields and the blank line that end a chunked body.
+    mutating func writeLastChunk(trailers: HTTPHeaders?) {
+        writeStaticString("0\r\n")
+        if let trailers { writeHTTPFields(trailers) }
+        writeStaticString("\r\n")
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+}

@@ -1,0 +1,51 @@
+import NIOCore
+import NIOHTTP1
+
+/// An upstream's response head as it arrived, with what the proxy acts on already read from it, so the common answer
+/// is relayed as bytes and `HTTPHeaders` are built only for a hook that reads them.
+struct UpstreamResponseHead {
+    let version: HTTPVersion
+    let status: HTTPResponseStatus
+    /// The reason phrase as received, possibly empty.
+    let reason: ByteBuffer
+    /// Every field line as received, each ending in CRLF.
+    let fields: ByteBuffer
+    /// The field lines a proxy passes on: without the hop-by-hop ones. Nil when Connection names further fields;
+    /// the relay then works on `headers`.
+    let relayedFields: ByteBuffer?
+    /// The connection may carry another exchange after this response.
+    let isKeepAlive: Bool
+    let hasContentLength: Bool
+    /// Holds `crawler-price` or `crawler-charged`, which pay-per-crawl's hooks remove or read.
+    let hasPayPerCrawlFields: Bool
+
+    var headers: HTTPHeaders {
+        HTTPHeaders(validatedFieldLines: fields)
+    }
+
+    var httpHead: HTTPResponseHead {
+        HTTPResponseHead(version: version, status: status, headers: headers)
+    }
+}
+
+extension HTTPHeaders {
+    /// The fields of lines already checked by `UpstreamResponseParser` (`name: value` CRLF, optional whitespace
+    /// around the value).
+    init(validatedFieldLines lines: ByteBuffer) {
+        self.init()
+        lines.withUnsafeReadableBytes { bytes in
+            var start = 0
+            while let lf = bytes[start...].firstIndex(of: 0x0A) {
+                let line = bytes[start..<(lf - 1)]
+                start = lf + 1
+                guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+                var value = line[(colon + 1)...]
+                while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
+                while let last = value.last, last == 0x20 || last == 0x09 { value = value.dropLast() }
+                add(
+                    name: String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self),
+                    value: String(decoding: UnsafeRawBufferPointer(rebasing: value), as: UTF8.self))
+            }
+        }
+    }
+}
