@@ -5,12 +5,15 @@ import NIOHTTP1
 extension ByteBuffer {
     /// `name: value` CRLF for each field.
     mutating func writeHTTPFields(_ fields: HTTPHeaders) {
-        for (name, value) in fields {
-            writeString(name)
-            writeStaticString(": ")
-            writeString(value)
-            writeStaticString("\r\n")
-        }
+        for (name, value) in fields { writeHTTPField(name, value) }
+    }
+
+    /// `name: value` CRLF.
+    mutating func writeHTTPField(_ name: String, _ value: String) {
+        writeString(name)
+        writeStaticString(": ")
+        writeString(value)
+        writeStaticString("\r\n")
     }
 
     /// A chunk's size line, `1a` CRLF.

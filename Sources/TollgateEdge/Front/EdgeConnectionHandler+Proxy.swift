@@ -12,7 +12,9 @@ extension EdgeConnectionHandler {
         retried = false
         isSwitchingProtocols = false
         headDeadline = nil
-        upstreamHead = makeUpstreamHead(plan, pool: pool)
+        upstreamHead = UpstreamRequestHead(
+            head, request: request!, peer: peer, plan: plan, keepingUpgrade: wantsWebSocket,
+            removingExpect: expectsContinue, hostField: pool.hostField, allocator: context.channel.allocator)
         if expectsContinue && !requestEnded {
             // Answered here rather than relayed, so the body starts flowing while the upstream connection is made.
             writeContinue()
@@ -22,34 +24,6 @@ extension EdgeConnectionHandler {
         } else {
             connect(pool)
         }
-    }
-
-    private func makeUpstreamHead(_ plan: ForwardPlan, pool: UpstreamPool) -> HTTPRequestHead {
-        let request = self.request!
-        var headers = head.headers
-        let isChunked = !headers.contains(name: "content-length") && headers.contains(name: "transfer-encoding")
-        headers.removeHopByHopFields(keepingUpgrade: wantsWebSocket)
-        if wantsWebSocket { headers.add(name: "connection", value: "upgrade") }
-        // The decoder has undone the client's chunking; the upstream connection chunks again.
-        if isChunked { headers.add(name: "transfer-encoding", value: "chunked") }
-        if expectsContinue { headers.remove(name: "expect") }
-        if !headers.contains(name: "host") { headers.add(name: "host", value: pool.hostField) }
-
-        let address = peer.address ?? "unknown"
-        let priorHops = peer.isTrusted ? headers["x-forwarded-for"] : []
-        headers.replaceOrAdd(
-            name: "x-forwarded-for",
-            value: priorHops.isEmpty ? address : "\(priorHops.joined(separator: ", ")), \(address)")
-        headers.replaceOrAdd(name: "x-forwarded-proto", value: request.scheme)
-        if !(peer.isTrusted && headers.contains(name: "x-forwarded-host")) {
-            headers.replaceOrAdd(name: "x-forwarded-host", value: request.authority)
-        }
-        headers.add(name: "via", value: "1.1 tollgate-edge")
-        for name in plan.removedRequestHeaders { headers.remove(name: name) }
-        for field in plan.requestHeaders { headers.replaceOrAdd(name: field.name, value: field.value) }
-
-        let uri = EdgeRequestBuilder.absoluteForm(head.uri) != nil ? request.target : head.uri
-        return HTTPRequestHead(version: .http1_1, method: head.method, uri: uri, headers: headers)
     }
 
     private func connect(_ pool: UpstreamPool) {
@@ -75,10 +49,10 @@ extension EdgeConnectionHandler {
         upstream = connection
         connection.exchange = self
         phase = .forwarding
-        connection.write(.head(upstreamHead!))
+        connection.writeHead(upstreamHead!)
         if requestEnded {
             // A retry: the request had no body and has been read already.
-            connection.write(.end(nil))
+            connection.writeEnd(nil)
             startHeadTimer()
         }
         upstreamNeedsFlush = true
@@ -221,7 +195,8 @@ extension EdgeConnectionHandler {
             return
         }
         headers.removeHopByHopFields()
-        let chunked = chunksBody(status: upstreamHead.status, hasContentLength: headers.contains(name: "content-length"))
+        let hasContentLength = headers.contains(name: "content-length")
+        let chunked = chunksBody(status: upstreamHead.status, hasContentLength: hasContentLength)
         writeResponseHead(status: upstreamHead.status, chunked: chunked) { $0.writeHTTPFields(headers) }
         clientNeedsFlush = true
     }

@@ -62,7 +62,7 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     // The current exchange's upstream side (reverse proxy).
     var upstream: UpstreamConnection?
-    var upstreamHead: HTTPRequestHead?
+    var upstreamHead: UpstreamRequestHead?
     var hook: (any UpstreamResponseHook)?
     /// Response parts held back while the hook runs; non-nil exactly then.
     var heldResponse: CircularBuffer<UpstreamResponsePart>?
@@ -173,7 +173,7 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             case .deciding, .connecting:
                 return false
             case .forwarding:
-                upstream?.write(.body(.byteBuffer(buffer)))
+                upstream?.writeBody(buffer)
                 sentRequestBody = true
                 upstreamNeedsFlush = true
             case .draining:
@@ -187,7 +187,7 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                 return false
             case .forwarding:
                 requestEnded = true
-                upstream?.write(.end(trailers))
+                upstream?.writeEnd(trailers)
                 upstreamNeedsFlush = true
                 if !upstreamAnswered { startHeadTimer() }
             case .draining:

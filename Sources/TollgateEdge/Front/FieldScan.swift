@@ -20,24 +20,31 @@ struct FieldScan {
 
     init(_ section: ByteBuffer) throws(UpstreamProtocolError) {
         let error: UpstreamProtocolError? = section.withUnsafeReadableBytes { bytes in
-            var start = 0
+            let count = bytes.count
+            var index = 0
             // Where the run of lines not yet copied to `relayed` begins.
             var kept = 0
-            while start < bytes.count {
-                guard let lf = bytes[start...].firstIndex(of: 0x0A), lf > start, bytes[lf - 1] == 0x0D else {
+            while index < count {
+                let lineStart = index
+                // A name, then a colon: an obsolete line fold starts with whitespace, so it fails here.
+                while index < count && isTokenByte(bytes[index]) { index += 1 }
+                guard index > lineStart, index < count, bytes[index] == UInt8(ascii: ":") else {
                     return .invalidHeaderField
                 }
-                let lineStart = start
-                let line = bytes[start..<(lf - 1)]
-                start = lf + 1
-                // An obsolete line fold starts with whitespace, so its "name" is not a token and fails here.
-                guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > lineStart,
-                    line[..<colon].allSatisfy(isTokenByte)
-                else { return .invalidHeaderField }
-                let value = trimmed(line[(colon + 1)...])
-                guard value.allSatisfy(isValueByte) else { return .invalidHeaderField }
+                let name = UnsafeRawBufferPointer(rebasing: bytes[lineStart..<index])
+                index += 1
+                var valueStart = index
+                // A value ends at its CR, which must be followed by LF; a bare CR or LF is no line end.
+                while index < count && isValueByte(bytes[index]) { index += 1 }
+                guard index + 1 < count, bytes[index] == 0x0D, bytes[index + 1] == 0x0A else {
+                    return .invalidHeaderField
+                }
+                var valueEnd = index
+                index += 2
+                while valueStart < valueEnd && isSpace(bytes[valueStart]) { valueStart += 1 }
+                while valueEnd > valueStart && isSpace(bytes[valueEnd - 1]) { valueEnd -= 1 }
+                let value = UnsafeRawBufferPointer(rebasing: bytes[valueStart..<valueEnd])
 
-                let name = line[..<colon]
                 switch HopByHopField(bytes: name) {
                 case .none:
                     if name.isEqualCaseInsensitive(to: "content-length") {
@@ -62,7 +69,7 @@ struct FieldScan {
                 // A hop-by-hop line: everything before it since the last one is relayed, the line itself is not.
                 if relayed == nil { relayed = ByteBuffer() }
                 relayed!.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[kept..<lineStart]))
-                kept = start
+                kept = index
             }
             if relayed != nil { relayed!.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[kept...])) }
             return nil
@@ -70,7 +77,7 @@ struct FieldScan {
         if let error { throw error }
     }
 
-    private mutating func readContentLength(_ value: Slice<UnsafeRawBufferPointer>) -> UpstreamProtocolError? {
+    private mutating func readContentLength(_ value: UnsafeRawBufferPointer) -> UpstreamProtocolError? {
         for item in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
             let digits = trimmed(item)
             guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
@@ -83,7 +90,7 @@ struct FieldScan {
         return nil
     }
 
-    private mutating func readConnection(_ value: Slice<UnsafeRawBufferPointer>) {
+    private mutating func readConnection(_ value: UnsafeRawBufferPointer) {
         for item in value.split(separator: UInt8(ascii: ",")) {
             let token = trimmed(item)
             if token.isEqualCaseInsensitive(to: "close") {
@@ -97,10 +104,15 @@ struct FieldScan {
     }
 }
 
+/// HTTP's optional whitespace.
+private func isSpace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x09
+}
+
 private func trimmed<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> Bytes.SubSequence where Bytes.Element == UInt8 {
     var slice = bytes[...]
-    while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
-    while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
+    while let first = slice.first, isSpace(first) { slice = slice.dropFirst() }
+    while let last = slice.last, isSpace(last) { slice = slice.dropLast() }
     return slice
 }
 
@@ -108,7 +120,7 @@ private func trimmed<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> Bytes.Su
 func isTokenByte(_ byte: UInt8) -> Bool {
     switch byte {
     case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-        UInt8(ascii: "0")...UInt8(ascii: "9"):
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"):
         return true
     default:
         return "!#$%&'*+-.^_`|~".utf8.contains(byte)

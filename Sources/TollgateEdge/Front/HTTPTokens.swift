@@ -33,3 +33,13 @@ extension Collection where Element == UInt8 {
         }
     }
 }
+
+extension Collection where Element == UInt8 {
+    /// Compares two ASCII names ignoring case.
+    func isEqualCaseInsensitive<Other: Collection>(to other: Other) -> Bool where Other.Element == UInt8 {
+        count == other.count
+            && zip(self, other).allSatisfy { a, b in
+                a == b || a | 0x20 == b | 0x20 && (a | 0x20) >= UInt8(ascii: "a") && (a | 0x20) <= UInt8(ascii: "z")
+            }
+    }
+}

@@ -36,42 +36,32 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: Requests
 
-    func write(_ part: HTTPClientRequestPart) {
+    func writeHead(_ head: UpstreamRequestHead) {
+        parser.answersHEAD = head.isHEAD
+        isChunkedRequest = head.isChunked
+        context?.write(wrapOutboundOut(head.bytes), promise: nil)
+    }
+
+    func writeBody(_ body: ByteBuffer) {
         guard let context else { return }
-        switch part {
-        case .head(let head):
-            parser.answersHEAD = head.method == .HEAD
-            isChunkedRequest = head.headers["transfer-encoding"].last.map { field in
-                field.split(separator: ",").last?.trimmingSpaces.isEqualCaseInsensitive(to: "chunked") == true
-            } ?? false
-            var buffer = context.channel.allocator.buffer(capacity: 1024)
-            buffer.writeString(head.method.rawValue)
-            buffer.writeInteger(UInt8(ascii: " "))
-            buffer.writeString(head.uri)
-            buffer.writeStaticString(" HTTP/1.1\r\n")
-            buffer.writeHTTPFields(head.headers)
-            buffer.writeStaticString("\r\n")
-            context.write(wrapOutboundOut(buffer), promise: nil)
-        case .body(.byteBuffer(let body)):
-            guard isChunkedRequest else {
-                context.write(wrapOutboundOut(body), promise: nil)
-                return
-            }
-            // An empty chunk would end the body.
-            guard body.readableBytes > 0 else { return }
-            var size = context.channel.allocator.buffer(capacity: 18)
-            size.writeChunkSize(body.readableBytes)
-            context.write(wrapOutboundOut(size), promise: nil)
+        guard isChunkedRequest else {
             context.write(wrapOutboundOut(body), promise: nil)
-            context.write(wrapOutboundOut(Self.crlf), promise: nil)
-        case .body(.fileRegion):
-            preconditionFailure("request bodies are relayed from the client as bytes")
-        case .end(let trailers):
-            guard isChunkedRequest else { return }
-            var buffer = context.channel.allocator.buffer(capacity: 64)
-            buffer.writeLastChunk(trailers: trailers)
-            context.write(wrapOutboundOut(buffer), promise: nil)
+            return
         }
+        // An empty chunk would end the body.
+        guard body.readableBytes > 0 else { return }
+        var size = context.channel.allocator.buffer(capacity: 18)
+        size.writeChunkSize(body.readableBytes)
+        context.write(wrapOutboundOut(size), promise: nil)
+        context.write(wrapOutboundOut(body), promise: nil)
+        context.write(wrapOutboundOut(Self.crlf), promise: nil)
+    }
+
+    func writeEnd(_ trailers: HTTPHeaders?) {
+        guard isChunkedRequest, let context else { return }
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        buffer.writeLastChunk(trailers: trailers)
+        context.write(wrapOutboundOut(buffer), promise: nil)
     }
 
     private static let crlf = ByteBuffer(string: "\r\n")
