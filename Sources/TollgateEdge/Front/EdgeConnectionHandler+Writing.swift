@@ -43,21 +43,14 @@ extension EdgeConnectionHandler {
     }
 
     func writeBody(_ body: ByteBuffer) {
-        guard isChunkedResponse else {
+        if isChunkedResponse {
+            context.writeHTTPChunk(body)
+        } else {
             context.write(wrapOutboundOut(body), promise: nil)
-            return
         }
-        // An empty chunk would end the body.
-        guard body.readableBytes > 0 else { return }
-        var size = context.channel.allocator.buffer(capacity: 18)
-        size.writeChunkSize(body.readableBytes)
-        context.write(wrapOutboundOut(size), promise: nil)
-        context.write(wrapOutboundOut(body), promise: nil)
-        context.write(wrapOutboundOut(Self.crlf), promise: nil)
     }
 
     private static let continueHead = ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")
-    private static let crlf = ByteBuffer(string: "\r\n")
 }
 
 extension ByteBuffer {

@@ -32,9 +32,7 @@ extension Collection where Element == UInt8 {
             return true
         }
     }
-}
 
-extension Collection where Element == UInt8 {
     /// Compares two ASCII names ignoring case.
     func isEqualCaseInsensitive<Other: Collection>(to other: Other) -> Bool where Other.Element == UInt8 {
         count == other.count

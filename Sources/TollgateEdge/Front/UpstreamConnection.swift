@@ -43,18 +43,11 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func writeBody(_ body: ByteBuffer) {
-        guard let context else { return }
-        guard isChunkedRequest else {
-            context.write(wrapOutboundOut(body), promise: nil)
-            return
+        if isChunkedRequest {
+            context?.writeHTTPChunk(body)
+        } else {
+            context?.write(wrapOutboundOut(body), promise: nil)
         }
-        // An empty chunk would end the body.
-        guard body.readableBytes > 0 else { return }
-        var size = context.channel.allocator.buffer(capacity: 18)
-        size.writeChunkSize(body.readableBytes)
-        context.write(wrapOutboundOut(size), promise: nil)
-        context.write(wrapOutboundOut(body), promise: nil)
-        context.write(wrapOutboundOut(Self.crlf), promise: nil)
     }
 
     func writeEnd(_ trailers: HTTPHeaders?) {
@@ -63,8 +56,6 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
         buffer.writeLastChunk(trailers: trailers)
         context.write(wrapOutboundOut(buffer), promise: nil)
     }
-
-    private static let crlf = ByteBuffer(string: "\r\n")
 
     func flush() {
         context?.flush()

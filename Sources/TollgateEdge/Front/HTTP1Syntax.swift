@@ -35,3 +35,19 @@ extension ByteBuffer {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 }
+
+extension ChannelHandlerContext {
+    /// Writes `body` as one chunk of a chunked body (size line, data, CRLF); an empty buffer writes nothing, since an
+    /// empty chunk would end the body. For handlers whose outbound type is `ByteBuffer`.
+    func writeHTTPChunk(_ body: ByteBuffer) {
+        guard body.readableBytes > 0 else { return }
+        var size = channel.allocator.buffer(capacity: 18)
+        size.writeChunkSize(body.readableBytes)
+        write(NIOAny(size), promise: nil)
+        write(NIOAny(body), promise: nil)
+        write(NIOAny(Self.crlf), promise: nil)
+    }
+
+    private static let crlf = ByteBuffer(string: "\r\n")
+}
+
