@@ -343,10 +343,14 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     func completeResponse(trailers: HTTPHeaders?) {
         report(status: responseStatus ?? .internalServerError)
         clientNeedsFlush = false
-        var end = context.channel.allocator.buffer(capacity: isChunkedResponse ? 64 : 0)
-        if isChunkedResponse { end.writeLastChunk(trailers: trailers) }
+        // Only a chunked body has an end to write; nothing is allocated for the others.
+        var end: ByteBuffer?
+        if isChunkedResponse {
+            end = context.channel.allocator.buffer(capacity: 64)
+            end!.writeLastChunk(trailers: trailers)
+        }
         if keepAlive {
-            if end.readableBytes > 0 { context.write(wrapOutboundOut(end), promise: nil) }
+            if let end { context.write(wrapOutboundOut(end), promise: nil) }
             context.flush()
             if requestEnded {
                 finishExchange()
@@ -357,7 +361,8 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             phase = .closed
             let context = self.context!
             // Written even when empty: its promise completes once everything before it is out.
-            context.writeAndFlush(wrapOutboundOut(end)).assumeIsolated().whenComplete { _ in
+            let last = end ?? context.channel.allocator.buffer(capacity: 0)
+            context.writeAndFlush(wrapOutboundOut(last)).assumeIsolated().whenComplete { _ in
                 context.close(promise: nil)
             }
         }

@@ -49,8 +49,8 @@ struct FieldScan {
                 case .none:
                     if name.isEqualCaseInsensitive(to: "content-length") {
                         if let error = readContentLength(value) { return error }
-                    } else if name.isEqualCaseInsensitive(to: "crawler-price")
-                        || name.isEqualCaseInsensitive(to: "crawler-charged")
+                    } else if name.isEqualCaseInsensitive(to: PayPerCrawlHeader.price.utf8)
+                        || name.isEqualCaseInsensitive(to: PayPerCrawlHeader.charged.utf8)
                     {
                         hasPayPerCrawlFields = true
                     }

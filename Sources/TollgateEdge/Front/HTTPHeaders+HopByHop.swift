@@ -12,12 +12,7 @@ extension HTTPHeaders {
                 continue
             case .connection:
                 doomed.append(name)
-                for token in value.split(separator: ",") {
-                    let token = token.trimmingSpaces
-                    if token.isEqualCaseInsensitive(to: "close") || token.isEqualCaseInsensitive(to: "keep-alive") {
-                        continue
-                    }
-                    if keepingUpgrade && token.isEqualCaseInsensitive(to: "upgrade") { continue }
+                for token in HopByHopField.namedFields(inConnection: value, keepingUpgrade: keepingUpgrade) {
                     doomed.append(String(token))
                 }
             case .upgrade:
@@ -50,6 +45,20 @@ enum HopByHopField {
 
     init(_ name: String) {
         self.init(bytes: name.utf8)
+    }
+
+    /// The fields a Connection value names, which a proxy must not pass on either: its tokens other than the `close`
+    /// and `keep-alive` options (and `upgrade`, when a WebSocket handshake keeps its Upgrade field).
+    static func namedFields(inConnection value: String, keepingUpgrade: Bool) -> [Substring] {
+        value.split(separator: ",").compactMap { token in
+            let token = token.trimmingSpaces
+            if token.isEqualCaseInsensitive(to: "close") || token.isEqualCaseInsensitive(to: "keep-alive")
+                || keepingUpgrade && token.isEqualCaseInsensitive(to: "upgrade")
+            {
+                return nil
+            }
+            return token
+        }
     }
 
     init<Name: Collection>(bytes name: Name) where Name.Element == UInt8 {

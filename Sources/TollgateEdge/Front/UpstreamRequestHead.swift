@@ -31,15 +31,7 @@ struct UpstreamRequestHead {
         for (name, value) in fields {
             switch HopByHopField(name) {
             case .connection:
-                for token in value.split(separator: ",") {
-                    let token = token.trimmingSpaces
-                    if token.isEqualCaseInsensitive(to: "close") || token.isEqualCaseInsensitive(to: "keep-alive")
-                        || keepingUpgrade && token.isEqualCaseInsensitive(to: "upgrade")
-                    {
-                        continue
-                    }
-                    connectionNames.append(token)
-                }
+                connectionNames += HopByHopField.namedFields(inConnection: value, keepingUpgrade: keepingUpgrade)
             case .none:
                 if peer.isTrusted && name.isEqualCaseInsensitive(to: "x-forwarded-for") {
                     priorHops.append(value)
