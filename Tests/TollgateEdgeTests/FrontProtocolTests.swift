@@ -168,4 +168,63 @@ import Testing
             #expect(try await decider.completions(count: 1).map(\.status) == [.switchingProtocols])
         }
     }
+
+    @Test func bytesSentWithTheUpgradeRequestReachTheUpstreamAfterThe101() async throws {
+        try await EdgeHarness.withProxy(decider: .forwarding()) { port, _ in
+            let (handshake, echoed) = try await RawConnection.with(port: port) { connection in
+                try await connection.send(
+                    "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nearly frame")
+                let handshake = try await connection.readResponse()
+                _ = try await connection.readString(count: 5)
+                connection.finishSending()
+                return (handshake, String(buffer: try await connection.readToEnd()))
+            }
+            #expect(handshake.status == 101)
+            #expect(echoed == "early frame")
+        }
+    }
+
+    @Test func refusesAmbiguousRequestsBeforeDecidingOrForwarding() async throws {
+        let decider = TestDecider.forwarding()
+        try await EdgeHarness.withProxy(decider: decider) { port, upstream in
+            let cases: [(String, Int, String)] = [
+                // CL.TE smuggling: the bytes after the chunked body would be a second request to some upstreams.
+                ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 13\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /admin",
+                    400, "bad request: ambiguous message framing"),
+                ("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400, "bad request: a request needs exactly one Host"),
+                ("GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505, "only HTTP/1.0 and HTTP/1.1"),
+                ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501, "only the chunked"),
+            ]
+            for (request, status, text) in cases {
+                let (response, rest) = try await RawConnection.with(port: port) { connection in
+                    try await connection.send(request)
+                    return (try await connection.readResponse(), try await connection.readToEnd())
+                }
+                #expect(response.status == status, "\(request.debugDescription)")
+                #expect(response.body.hasPrefix(text), "\(response.body)")
+                #expect(response.header("connection") == "close")
+                #expect(rest.readableBytes == 0)
+            }
+            #expect(upstream.requests.isEmpty)
+            #expect(decider.decided.isEmpty)
+        }
+    }
+
+    @Test func aMalformedPipelinedRequestIsAnsweredInItsTurn() async throws {
+        try await EdgeHarness.withProxy(decider: .forwarding()) { port, upstream in
+            let (first, second, rest) = try await RawConnection.with(port: port) { connection in
+                try await connection.send(
+                    "GET /status/201 HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost : x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                return (
+                    try await connection.readResponse(), try await connection.readResponse(),
+                    try await connection.readToEnd()
+                )
+            }
+            #expect(first.status == 201)
+            #expect(second.status == 400)
+            #expect(second.body == "bad request: malformed header field")
+            #expect(rest.readableBytes == 0)
+            #expect(upstream.requests.count == 1)
+        }
+    }
 }

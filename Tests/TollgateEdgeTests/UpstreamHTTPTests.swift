@@ -8,7 +8,7 @@ import Testing
     /// Feeds `text` in pieces of `step` bytes and collects the parts the parser returns.
     private func parse(
         _ text: String, step: Int = .max, answeringHEAD: Bool = false, closing: Bool = false
-    ) throws(UpstreamProtocolError) -> [UpstreamResponsePart] {
+    ) throws(HTTPMessageError) -> [UpstreamResponsePart] {
         var parser = UpstreamResponseParser()
         parser.answersHEAD = answeringHEAD
         var parts: [UpstreamResponsePart] = []
@@ -99,16 +99,16 @@ import Testing
                 "head HTTP/1.1 200 OK [Connection=close]", "body all of this", "end -",
             ])
         // A close before the announced end is no end.
-        #expect(throws: UpstreamProtocolError.truncated) {
+        #expect(throws: HTTPMessageError.truncated) {
             try parse("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", closing: true)
         }
-        #expect(throws: UpstreamProtocolError.truncated) {
+        #expect(throws: HTTPMessageError.truncated) {
             try parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", closing: true)
         }
     }
 
     @Test func refusesWhatCannotBeFramedWithCertainty() {
-        let refused: [(String, UpstreamProtocolError)] = [
+        let refused: [(String, HTTPMessageError)] = [
             ("HTTP/2 200 OK\r\n\r\n", .invalidStatusLine),
             ("HTTP/1.1 20 OK\r\n\r\n", .invalidStatusLine),
             ("HTTP/1.1 099 Low\r\n\r\n", .invalidStatusLine),
@@ -145,13 +145,13 @@ import Testing
 
     @Test func refusesAnOversizedHead() {
         let big = "HTTP/1.1 200 OK\r\n" + String(repeating: "X-Filler: \(String(repeating: "a", count: 100))\r\n", count: 700)
-        #expect(throws: UpstreamProtocolError.headTooLarge) { try parse(big, step: 4096) }
+        #expect(throws: HTTPMessageError.headTooLarge) { try parse(big, step: 4096) }
     }
 
     // MARK: What the relay needs from a head
 
     private func head(_ text: String) throws -> UpstreamResponseHead {
-        guard case .head(let head) = try parse(text).first else { throw UpstreamProtocolError.truncated }
+        guard case .head(let head) = try parse(text).first else { throw HTTPMessageError.truncated }
         return head
     }
 

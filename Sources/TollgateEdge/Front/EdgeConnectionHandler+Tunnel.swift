@@ -17,16 +17,15 @@ extension EdgeConnectionHandler {
         let (clientRelay, upstreamRelay) = RelayHandler.pair()
         let clientChannel = context.channel
         do {
-            // Each relay goes in before the HTTP handlers leave, so bytes they held back after the upgrade reach it.
+            // Both relays go in before either HTTP handler leaves: the bytes each held back after the upgrade (the
+            // client's first frames, what came behind the 101) are passed on as it goes, and must find both ends.
             let client = context.pipeline.syncOperations
-            try clientChannel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
-            try client.addHandler(clientRelay)
-            client.removeHandler(context: context, promise: nil)
-            client.removeHandler(try client.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self), promise: nil)
-
             let upstream = upstreamChannel.pipeline.syncOperations
+            try clientChannel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
             try upstreamChannel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
+            try client.addHandler(clientRelay)
             try upstream.addHandler(upstreamRelay)
+            client.removeHandler(context: context, promise: nil)
             upstream.removeHandler(connection, promise: nil)
         } catch {
             clientChannel.close(promise: nil)

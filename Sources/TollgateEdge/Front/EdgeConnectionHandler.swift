@@ -5,10 +5,13 @@ import NIOHTTP1
 /// locally or (in reverse-proxy mode) streams the exchange through a pooled upstream connection on the same event
 /// loop. Everything runs on that loop, so this handler and its upstream call each other directly.
 ///
-/// Requests are served one at a time; a pipelined next request waits in `inbound` with reading paused, as do body
-/// parts that arrive while a decision or an upstream connection is pending.
+/// Requests are read from the connection's bytes by `ClientRequestParser` and served one at a time; a pipelined next
+/// request waits in `inbound` with reading paused, as do body parts that arrive while a decision or an upstream
+/// connection is pending.
 final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
+    /// After a WebSocket upgrade, the bytes that came behind the request go on to the tunnel.
+    typealias InboundOut = ByteBuffer
     typealias OutboundIn = Never
     /// Responses are written as bytes (`EdgeConnectionHandler+Writing`).
     typealias OutboundOut = ByteBuffer
@@ -35,6 +38,11 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     let pool: UpstreamPool?
     var context: ChannelHandlerContext!
     var peer = ClientPeer(address: nil, isTrusted: false)
+    var parser: ClientRequestParser
+    /// Bytes read but not parsed yet.
+    var received: ByteBuffer?
+    /// A request that could not be read, answered once the exchanges before it are done.
+    var malformed: HTTPMessageError?
     var phase = Phase.idle
     var inbound = CircularBuffer<HTTPServerRequestPart>(initialCapacity: 4)
     var isProcessingInbound = false
@@ -80,6 +88,7 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     init(settings: FrontSettings, pool: UpstreamPool?) {
         self.settings = settings
         self.pool = pool
+        parser = ClientRequestParser(maxHeadSize: settings.maxRequestHeadSize)
     }
 
     // MARK: Channel events
@@ -97,12 +106,21 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     func handlerRemoved(context: ChannelHandlerContext) {
         cancelTimers()
+        if parser.state == .tunnel, let bytes = received, bytes.readableBytes > 0 {
+            received = nil
+            context.fireChannelRead(wrapInboundOut(bytes))
+            context.fireChannelReadComplete()
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        if inbound.isEmpty && consume(part) { return }
-        inbound.append(part)
+        var bytes = unwrapInboundIn(data)
+        if received == nil {
+            received = bytes
+        } else {
+            received!.writeBuffer(&bytes)
+        }
+        parseReceived()
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -134,14 +152,6 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // A malformed request between exchanges gets an answer; anything else mid-exchange just ends the connection.
-        if let error = error as? HTTPParserError, phase == .idle, inbound.isEmpty {
-            keepAlive = false
-            responseVersion = .http1_1
-            head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
-            writeLocalResponse(FrontResponses.malformed(error))
-            return
-        }
         context.close(promise: nil)
     }
 
@@ -161,6 +171,55 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     // MARK: Inbound parts
+
+    /// Turns the bytes received into request parts and handles each now or queues it.
+    private func parseReceived() {
+        if parser.state == .failed {
+            received = nil
+            return
+        }
+        while phase != .closed, received != nil {
+            let inHead = parser.state == .head
+            let part: HTTPServerRequestPart?
+            do {
+                part = try parser.next(&received!)
+            } catch {
+                received = nil
+                requestUnreadable(error, inHead: inHead)
+                return
+            }
+            guard let part else { break }
+            if !(inbound.isEmpty && consume(part)) { inbound.append(part) }
+        }
+        guard let bytes = received else { return }
+        if bytes.readableBytes == 0 {
+            // Let the read buffer go: body parts may still share it, and an idle connection should hold nothing.
+            received = nil
+        } else if parser.state != .head && parser.state != .body && bytes.readableBytes > settings.maxRequestHeadSize {
+            // A tunnel's client should wait for the 101 before it sends; this one does not.
+            abort()
+        }
+    }
+
+    /// A request that cannot be read: one still to come is answered in its turn, a broken body ends the connection
+    /// (the response may already be on its way).
+    private func requestUnreadable(_ error: HTTPMessageError, inHead: Bool) {
+        guard inHead else {
+            abort()
+            return
+        }
+        malformed = error
+        answerMalformedIfIdle()
+    }
+
+    private func answerMalformedIfIdle() {
+        guard let error = malformed, phase == .idle, inbound.isEmpty else { return }
+        malformed = nil
+        keepAlive = false
+        responseVersion = .http1_1
+        head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
+        writeLocalResponse(FrontResponses.malformed(error))
+    }
 
     /// Handles one part now, or returns false when it has to wait its turn.
     private func consume(_ part: HTTPServerRequestPart) -> Bool {
@@ -213,6 +272,7 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             }
             isProcessingInbound = false
         }
+        answerMalformedIfIdle()
         flushUpstreamIfNeeded()
         resumeReadingIfAllowed()
     }

@@ -48,7 +48,8 @@ public final class EdgeServer: Service {
             requestBuilder: EdgeRequestBuilder(
                 scheme: configuration.scheme ?? "http",
                 trustedProxies: TrustedProxies(ranges: configuration.trustedProxies, trustsEveryPeer: trustsEveryPeer)),
-            idleTimeout: configuration.idleTimeout, responseHeadTimeout: responseHeadTimeout)
+            idleTimeout: configuration.idleTimeout, responseHeadTimeout: responseHeadTimeout,
+            maxRequestHeadSize: configuration.maxRequestHeadSize)
     }
 
     /// Where the server listens, once `run()` has bound it (port 0 resolved); throws if binding failed.
@@ -118,10 +119,6 @@ public final class EdgeServer: Service {
     }
 
     private func makeBootstrap() -> ServerBootstrap {
-        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
-        decoderLimits.maxHeaderListSize = configuration.maxRequestHeadSize
-        decoderLimits.maxHeaderFieldSize = configuration.maxRequestHeadSize
-        let limits = decoderLimits
         let settings = self.settings
         let pools = self.pools
         let connections = self.connections
@@ -134,12 +131,7 @@ public final class EdgeServer: Service {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     connections.add(channel)
-                    let decoder = HTTPRequestDecoder(
-                        leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .drop,
-                        limitConfiguration: limits)
-                    let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(ByteToMessageHandler(decoder))
-                    try pipeline.addHandler(
+                    try channel.pipeline.syncOperations.addHandler(
                         EdgeConnectionHandler(settings: settings, pool: pools?.pool(for: channel.eventLoop)))
                 }
             }

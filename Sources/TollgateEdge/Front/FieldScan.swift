@@ -8,6 +8,14 @@ struct FieldScan {
     private(set) var hasTransferEncoding = false
     /// The last transfer coding is chunked.
     private(set) var isChunked = false
+    /// How many transfer codings all Transfer-Encoding lines list together.
+    private(set) var transferCodings = 0
+    /// How many Host lines there are.
+    private(set) var hostFields = 0
+    /// An Upgrade field is present.
+    private(set) var hasUpgrade = false
+    /// Connection holds `upgrade`.
+    private(set) var connectionUpgrades = false
     /// Connection holds `close`.
     private(set) var closes = false
     /// Connection holds `keep-alive`.
@@ -18,8 +26,8 @@ struct FieldScan {
     /// The section without its hop-by-hop lines; nil when it had none.
     private(set) var relayed: ByteBuffer?
 
-    init(_ section: ByteBuffer) throws(UpstreamProtocolError) {
-        let error: UpstreamProtocolError? = section.withUnsafeReadableBytes { bytes in
+    init(_ section: ByteBuffer) throws(HTTPMessageError) {
+        let error: HTTPMessageError? = section.withUnsafeReadableBytes { bytes in
             let count = bytes.count
             var index = 0
             // Where the run of lines not yet copied to `relayed` begins.
@@ -49,6 +57,8 @@ struct FieldScan {
                 case .none:
                     if name.isEqualCaseInsensitive(to: "content-length") {
                         if let error = readContentLength(value) { return error }
+                    } else if name.isEqualCaseInsensitive(to: "host") {
+                        hostFields += 1
                     } else if name.isEqualCaseInsensitive(to: PayPerCrawlHeader.price.utf8)
                         || name.isEqualCaseInsensitive(to: PayPerCrawlHeader.charged.utf8)
                     {
@@ -60,11 +70,12 @@ struct FieldScan {
                 case .other:
                     if name.isEqualCaseInsensitive(to: "transfer-encoding") {
                         hasTransferEncoding = true
-                        let last = value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).last
-                        isChunked = last.map { trimmed($0).isEqualCaseInsensitive(to: "chunked") } ?? false
+                        let codings = value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+                        transferCodings += codings.count { !trimmed($0).isEmpty }
+                        isChunked = codings.last.map { trimmed($0).isEqualCaseInsensitive(to: "chunked") } ?? false
                     }
                 case .upgrade:
-                    break
+                    hasUpgrade = true
                 }
                 // A hop-by-hop line: everything before it since the last one is relayed, the line itself is not.
                 if relayed == nil { relayed = ByteBuffer() }
@@ -77,7 +88,7 @@ struct FieldScan {
         if let error { throw error }
     }
 
-    private mutating func readContentLength(_ value: UnsafeRawBufferPointer) -> UpstreamProtocolError? {
+    private mutating func readContentLength(_ value: UnsafeRawBufferPointer) -> HTTPMessageError? {
         for item in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
             let digits = trimmed(item)
             guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
@@ -97,6 +108,8 @@ struct FieldScan {
                 closes = true
             } else if token.isEqualCaseInsensitive(to: "keep-alive") {
                 keepsAlive = true
+            } else if token.isEqualCaseInsensitive(to: "upgrade") {
+                connectionUpgrades = true
             } else if !token.isEmpty && HopByHopField(bytes: token) == .none {
                 namesFields = true
             }

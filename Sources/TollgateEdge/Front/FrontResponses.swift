@@ -10,11 +10,14 @@ enum FrontResponses {
     }
     static var methodNotAllowed: EdgeResponse { .text(.methodNotAllowed, "method not allowed") }
 
-    static func malformed(_ error: HTTPParserError) -> EdgeResponse {
-        if case .headerOverflow = error {
-            return .text(.requestHeaderFieldsTooLarge, "request header fields too large")
+    /// The answer to a request `ClientRequestParser` refused.
+    static func malformed(_ error: HTTPMessageError) -> EdgeResponse {
+        switch error {
+        case .headTooLarge: .text(.requestHeaderFieldsTooLarge, error.explanation)
+        case .unsupportedVersion: .text(.httpVersionNotSupported, error.explanation)
+        case .unsupportedTransferCoding: .text(.notImplemented, error.explanation)
+        default: .text(.badRequest, "bad request: \(error.explanation)")
         }
-        return .text(.badRequest, "bad request")
     }
 
     static let deciderFailed = DecisionRecord(action: "error", reason: "front.decider_failed")

@@ -6,4 +6,5 @@ struct FrontSettings: Sendable {
     let requestBuilder: EdgeRequestBuilder
     let idleTimeout: TimeAmount
     let responseHeadTimeout: TimeAmount
+    let maxRequestHeadSize: Int
 }

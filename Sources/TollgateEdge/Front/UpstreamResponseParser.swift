@@ -12,11 +12,8 @@ struct UpstreamResponseParser {
 
     enum State: Equatable {
         case head
-        case fixedBody(remaining: Int)
-        case chunkSize
-        case chunkData(remaining: Int)
-        case chunkEnd
-        case trailers
+        /// A body framed by its length or in chunks, read by `body`.
+        case body
         /// No length: the body ends when the upstream closes the connection.
         case untilClose
         /// A 101's head has been read; its (empty) message ends next.
@@ -26,11 +23,12 @@ struct UpstreamResponseParser {
     }
 
     private(set) var state = State.head
+    private var body = HTTPBodyReader.empty
     /// The request being answered was HEAD: its response has no body whatever its fields say.
     var answersHEAD = false
 
     /// The next part from `buffer`, consuming its bytes, or nil when more bytes are needed.
-    mutating func next(_ buffer: inout ByteBuffer) throws(UpstreamProtocolError) -> UpstreamResponsePart? {
+    mutating func next(_ buffer: inout ByteBuffer) throws(HTTPMessageError) -> UpstreamResponsePart? {
         while true {
             switch state {
             case .head:
@@ -38,35 +36,16 @@ struct UpstreamResponseParser {
                 // Interim responses (100 Continue, 103 Early Hints) are not relayed; the final one follows.
                 if head.status.code < 200 && head.status != .switchingProtocols { continue }
                 return .head(head)
-            case .fixedBody(0):
-                state = .head
-                return .end(nil)
-            case .fixedBody(let remaining):
-                guard buffer.readableBytes > 0 else { return nil }
-                let count = min(remaining, buffer.readableBytes)
-                state = .fixedBody(remaining: remaining - count)
-                return .body(buffer.readSlice(length: count)!)
-            case .chunkSize:
-                guard let line = try readLine(&buffer) else { return nil }
-                let size = try Self.chunkSize(line)
-                state = size == 0 ? .trailers : .chunkData(remaining: size)
-            case .chunkData(let remaining):
-                guard buffer.readableBytes > 0 else { return nil }
-                let count = min(remaining, buffer.readableBytes)
-                let part = buffer.readSlice(length: count)!
-                state = count == remaining ? .chunkEnd : .chunkData(remaining: remaining - count)
-                return .body(part)
-            case .chunkEnd:
-                guard buffer.readableBytes >= 2 else { return nil }
-                guard buffer.readInteger(as: UInt16.self) == Self.crlf else { throw .invalidChunk }
-                state = .chunkSize
-            case .trailers:
-                guard let end = try Self.headEnd(in: buffer) else { return nil }
-                var section = buffer.readSlice(length: end)!
-                let lines = section.readSlice(length: end - 2)!
-                _ = try FieldScan(lines)
-                state = .head
-                return .end(lines.readableBytes == 0 ? nil : HTTPHeaders(validatedFieldLines: lines))
+            case .body:
+                switch try body.next(&buffer) {
+                case .body(let bytes):
+                    return .body(bytes)
+                case .end(let trailers):
+                    state = .head
+                    return .end(trailers)
+                case nil:
+                    return nil
+                }
             case .untilClose:
                 guard buffer.readableBytes > 0 else { return nil }
                 return .body(buffer.readSlice(length: buffer.readableBytes)!)
@@ -80,7 +59,7 @@ struct UpstreamResponseParser {
     }
 
     /// The end of a body that runs until the connection closes, or an error if the close cut a response short.
-    mutating func connectionClosed() throws(UpstreamProtocolError) -> UpstreamResponsePart? {
+    mutating func connectionClosed() throws(HTTPMessageError) -> UpstreamResponsePart? {
         switch state {
         case .untilClose:
             state = .head
@@ -95,15 +74,15 @@ struct UpstreamResponseParser {
     // MARK: Head
 
     /// Reads a head and sets the state for its body.
-    private mutating func readHead(_ buffer: inout ByteBuffer) throws(UpstreamProtocolError) -> UpstreamResponseHead? {
-        guard let end = try Self.headEnd(in: buffer) else { return nil }
+    private mutating func readHead(_ buffer: inout ByteBuffer) throws(HTTPMessageError) -> UpstreamResponseHead? {
+        guard let end = try buffer.httpHeadLength(limit: Self.maxHeadSize) else { return nil }
         var head = buffer.readSlice(length: end)!
         let (minor, code, reason) = try Self.statusLine(&head)
         let fields = head.readSlice(length: head.readableBytes - 2)!
         let scan = try FieldScan(fields)
         var status = HTTPResponseStatus(statusCode: code)
         if case .custom = status { status = HTTPResponseStatus(statusCode: code, reasonPhrase: String(buffer: reason)) }
-        if code >= 200 || code == 101 { state = try framing(code: code, scan) }
+        if code >= 200 || code == 101 { try frame(code: code, scan) }
         let keepsAlive = minor == 1 ? !scan.closes : scan.keepsAlive && !scan.closes
         return UpstreamResponseHead(
             version: HTTPVersion(major: 1, minor: minor), status: status, reason: reason, fields: fields,
@@ -112,63 +91,30 @@ struct UpstreamResponseParser {
             hasContentLength: scan.contentLength != nil, hasPayPerCrawlFields: scan.hasPayPerCrawlFields)
     }
 
-    /// RFC 9112 §6.3, in its order.
-    private func framing(code: Int, _ scan: FieldScan) throws(UpstreamProtocolError) -> State {
-        if code == 101 { return .switching }
-        if answersHEAD || code == 204 || code == 304 { return .fixedBody(remaining: 0) }
-        if scan.hasTransferEncoding {
+    /// Sets the state for the body, by RFC 9112 §6.3 in its order.
+    private mutating func frame(code: Int, _ scan: FieldScan) throws(HTTPMessageError) {
+        if code == 101 {
+            state = .switching
+        } else if answersHEAD || code == 204 || code == 304 {
+            (state, body) = (.body, .empty)
+        } else if scan.hasTransferEncoding {
             // Both is how responses are smuggled; llhttp refuses it too.
             guard scan.contentLength == nil else { throw .conflictingFraming }
-            return scan.isChunked ? .chunkSize : .untilClose
+            (state, body) = scan.isChunked ? (.body, .chunked) : (.untilClose, .empty)
+        } else if let length = scan.contentLength {
+            (state, body) = (.body, HTTPBodyReader(length: length))
+        } else {
+            state = .untilClose
         }
-        if let length = scan.contentLength { return .fixedBody(remaining: length) }
-        return .untilClose
     }
 
-    // MARK: Lines
-
-    private static let crlf = UInt16(0x0D0A)
-
-    /// The length of a head up to and including its blank line, or nil if it has not all arrived.
-    private static func headEnd(in buffer: ByteBuffer) throws(UpstreamProtocolError) -> Int? {
-        let found: Int? = buffer.withUnsafeReadableBytes { bytes in
-            // An empty field section is just CRLF (trailers); otherwise the head ends at CRLF CRLF.
-            if bytes.count >= 2 && bytes[0] == 0x0D && bytes[1] == 0x0A { return 2 }
-            var from = 0
-            while let lf = bytes[from...].firstIndex(of: 0x0A) {
-                if lf >= 3 && bytes[lf - 1] == 0x0D && bytes[lf - 2] == 0x0A && bytes[lf - 3] == 0x0D { return lf + 1 }
-                from = lf + 1
-            }
-            return nil
-        }
-        if let found {
-            if found > maxHeadSize { throw .headTooLarge }
-        } else if buffer.readableBytes > maxHeadSize {
-            throw .headTooLarge
-        }
-        return found
-    }
-
-    private func readLine(_ buffer: inout ByteBuffer) throws(UpstreamProtocolError) -> ByteBuffer? {
-        let length: Int? = buffer.withUnsafeReadableBytes { bytes in
-            guard let lf = bytes.firstIndex(of: 0x0A) else { return nil }
-            return lf > 0 && bytes[lf - 1] == 0x0D ? lf - 1 : -1
-        }
-        guard let length else {
-            if buffer.readableBytes > 4096 { throw .invalidChunk }
-            return nil
-        }
-        guard length >= 0 else { throw .invalidChunk }
-        let line = buffer.readSlice(length: length)!
-        buffer.moveReaderIndex(forwardBy: 2)
-        return line
-    }
+    // MARK: Status line
 
     /// `HTTP/1.1 200 OK`, CRLF included; the reason phrase may be empty or missing. Returns the minor version, the
     /// code and the reason's bytes.
     private static func statusLine(
         _ head: inout ByteBuffer
-    ) throws(UpstreamProtocolError) -> (Int, Int, ByteBuffer) {
+    ) throws(HTTPMessageError) -> (Int, Int, ByteBuffer) {
         let parsed: (minor: Int, code: Int, lineLength: Int)? = head.withUnsafeReadableBytes { bytes in
             guard let lf = bytes.firstIndex(of: 0x0A), lf >= 13, bytes[lf - 1] == 0x0D else { return nil }
             let line = UnsafeRawBufferPointer(rebasing: bytes[..<(lf - 1)])
@@ -190,32 +136,5 @@ struct UpstreamResponseParser {
         let reason = head.getSlice(at: head.readerIndex + parsed.lineLength - 2 - reasonLength, length: reasonLength)!
         head.moveReaderIndex(forwardBy: parsed.lineLength)
         return (parsed.minor, parsed.code, reason)
-    }
-
-    /// `1a;ext=1` → 26. Extensions are ignored, as RFC 9112 §7.1.1 allows.
-    private static func chunkSize(_ line: ByteBuffer) throws(UpstreamProtocolError) -> Int {
-        let size: Int? = line.withUnsafeReadableBytes { bytes in
-            var size = 0
-            var digits = 0
-            for byte in bytes {
-                let value: UInt8
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = byte - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): value = byte - UInt8(ascii: "A") + 10
-                case UInt8(ascii: ";"), 0x20, 0x09:
-                    return digits > 0 ? size : nil
-                default:
-                    return nil
-                }
-                // 15 hex digits stay far below Int.max.
-                guard digits < 15 else { return nil }
-                size = size << 4 | Int(value)
-                digits += 1
-            }
-            return digits > 0 ? size : nil
-        }
-        guard let size else { throw .invalidChunk }
-        return size
     }
 }
