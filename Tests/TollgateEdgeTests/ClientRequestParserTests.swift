@@ -19,7 +19,8 @@ import Testing
             buffer.writeBytes(piece)
             while let part = try parser.next(&buffer) {
                 switch part {
-                case .head(let head):
+                case .head(let request):
+                    let head = request.head
                     let fields = head.headers.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
                     lines.append("head \(head.method.rawValue) \(head.uri) \(head.version) [\(fields)]")
                 case .body(let bytes):

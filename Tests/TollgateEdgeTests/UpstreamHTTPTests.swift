@@ -211,41 +211,41 @@ import Testing
         }
     }
 
+    /// The upstream head for a raw client request, read by `ClientRequestParser` as the front reads it.
     private func requestHead(
-        _ head: HTTPRequestHead, peer: ClientPeer, plan: ForwardPlan = ForwardPlan(record: .init(action: "pass", reason: "t"))
-    ) -> UpstreamRequestHead {
+        _ text: String, peer: ClientPeer, plan: ForwardPlan = ForwardPlan(record: .init(action: "pass", reason: "t"))
+    ) throws -> UpstreamRequestHead {
+        var parser = ClientRequestParser(maxHeadSize: 4096)
+        var buffer = ByteBuffer(string: text)
+        guard case .head(let client) = try parser.next(&buffer) else { throw HTTPMessageError.truncated }
         let builder = EdgeRequestBuilder(scheme: "http", trustedProxies: TrustedProxies(ranges: [], trustsEveryPeer: false))
         return UpstreamRequestHead(
-            head, request: builder.reverseProxy(head, peer: peer), peer: peer, plan: plan, keepingUpgrade: false,
-            removingExpect: true, hostField: "127.0.0.1:8080", allocator: ByteBufferAllocator())
+            client, request: builder.reverseProxy(client.head, peer: peer), peer: peer, plan: plan,
+            keepingUpgrade: false, removingExpect: true, hostField: "127.0.0.1:8080", allocator: ByteBufferAllocator())
     }
 
-    @Test func writesTheUpstreamRequestHeadInOnePass() {
-        let head = HTTPRequestHead(
-            version: .http1_1, method: .POST, uri: "http://site.example/p?q=1",
-            headers: [
-                "Host": "site.example", "Connection": "keep-alive, X-Hop", "X-Hop": "1", "Keep-Alive": "5",
-                "TE": "trailers", "Transfer-Encoding": "chunked", "Expect": "100-continue",
-                "X-Forwarded-For": "198.51.100.1", "X-Forwarded-Host": "claimed.example", "X-Forwarded-Proto": "https",
-                "Authorization": "token", "X-Tollgate-Action": "forged", "Via": "1.0 other", "Accept": "*/*",
-            ])
+    @Test func writesTheUpstreamRequestHeadInOnePass() throws {
+        let head = "POST http://site.example/p?q=1 HTTP/1.1\r\nHost: site.example\r\nConnection: keep-alive, X-Hop\r\n"
+            + "X-Hop: 1\r\nKeep-Alive: 5\r\nTE: trailers\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n"
+            + "X-Forwarded-For: 198.51.100.1\r\nX-Forwarded-Host: claimed.example\r\nX-Forwarded-Proto: https\r\n"
+            + "Authorization: token\r\nX-Tollgate-Action: forged\r\nVia: 1.0 other\r\nAccept:  */* \r\n\r\n"
         let plan = ForwardPlan(
             requestHeaders: [("x-tollgate-action", "pass"), ("cf-pay-per-crawl", "a"), ("X-Tollgate-Action", "charge")],
             removedRequestHeaders: ["authorization"], record: .init(action: "pass", reason: "t"))
-        let untrusted = requestHead(head, peer: ClientPeer(address: "203.0.113.9", isTrusted: false), plan: plan)
+        let untrusted = try requestHead(head, peer: ClientPeer(address: "203.0.113.9", isTrusted: false), plan: plan)
         #expect(untrusted.isChunked && !untrusted.isHEAD)
+        // The lines passed on keep their spelling and spacing.
         #expect(
             String(buffer: untrusted.bytes)
-                == "POST /p?q=1 HTTP/1.1\r\nHost: site.example\r\nVia: 1.0 other\r\nAccept: */*\r\n"
+                == "POST /p?q=1 HTTP/1.1\r\nHost: site.example\r\nVia: 1.0 other\r\nAccept:  */* \r\n"
                 + "transfer-encoding: chunked\r\nx-forwarded-for: 203.0.113.9\r\nx-forwarded-proto: http\r\n"
                 + "x-forwarded-host: site.example\r\nvia: 1.1 tollgate-edge\r\ncf-pay-per-crawl: a\r\n"
                 + "X-Tollgate-Action: charge\r\n\r\n")
 
         // A trusted proxy's hops and host are kept; an HTTP/1.0 request without Host gets the upstream's.
-        let forwarded = HTTPRequestHead(
-            version: .http1_0, method: .HEAD, uri: "/",
-            headers: ["X-Forwarded-For": "198.51.100.1", "x-forwarded-for": "10.0.0.1", "X-Forwarded-Host": "a.example"])
-        let trusted = requestHead(forwarded, peer: ClientPeer(address: "10.0.0.2", isTrusted: true))
+        let forwarded = "HEAD / HTTP/1.0\r\nX-Forwarded-For: 198.51.100.1\r\nx-forwarded-for: 10.0.0.1\r\n"
+            + "X-Forwarded-Host: a.example\r\n\r\n"
+        let trusted = try requestHead(forwarded, peer: ClientPeer(address: "10.0.0.2", isTrusted: true))
         #expect(trusted.isHEAD && !trusted.isChunked)
         #expect(
             String(buffer: trusted.bytes)
@@ -259,17 +259,16 @@ import Testing
         let pool = UpstreamPool(eventLoop: channel.embeddedEventLoop, configuration: .init(host: "127.0.0.1", port: 9))
         let connection = UpstreamConnection(pool: pool)
         try channel.pipeline.syncOperations.addHandler(connection)
-        let chunked = HTTPRequestHead(
-            version: .http1_1, method: .POST, uri: "/upload", headers: ["Host": "origin", "Transfer-Encoding": "chunked"])
-        connection.writeHead(requestHead(chunked, peer: ClientPeer(address: nil, isTrusted: false)))
+        let chunked = "POST /upload HTTP/1.1\r\nHost: origin\r\nTransfer-Encoding: chunked\r\n\r\n"
+        connection.writeHead(try requestHead(chunked, peer: ClientPeer(address: nil, isTrusted: false)))
         connection.writeBody(ByteBuffer(string: "hello world, 26 bytes long"))
         connection.writeBody(ByteBuffer())
         connection.writeEnd(["X-Sum": "1"])
         connection.flush()
         #expect(try written(channel).hasSuffix("\r\n\r\n1a\r\nhello world, 26 bytes long\r\n0\r\nX-Sum: 1\r\n\r\n"))
 
-        let sized = HTTPRequestHead(version: .http1_1, method: .PUT, uri: "/", headers: ["Content-Length": "2"])
-        connection.writeHead(requestHead(sized, peer: ClientPeer(address: nil, isTrusted: false)))
+        let sized = "PUT / HTTP/1.1\r\nHost: origin\r\nContent-Length: 2\r\n\r\n"
+        connection.writeHead(try requestHead(sized, peer: ClientPeer(address: nil, isTrusted: false)))
         connection.writeBody(ByteBuffer(string: "ok"))
         connection.writeEnd(nil)
         connection.flush()

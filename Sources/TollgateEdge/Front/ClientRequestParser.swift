@@ -30,7 +30,7 @@ struct ClientRequestParser {
     }
 
     /// The next part from `buffer`, consuming its bytes, or nil when more bytes are needed.
-    mutating func next(_ buffer: inout ByteBuffer) throws(HTTPMessageError) -> HTTPServerRequestPart? {
+    mutating func next(_ buffer: inout ByteBuffer) throws(HTTPMessageError) -> ClientRequestPart? {
         do throws(HTTPMessageError) {
             switch state {
             case .head:
@@ -56,21 +56,23 @@ struct ClientRequestParser {
         }
     }
 
-    private mutating func readHead(_ buffer: inout ByteBuffer) throws(HTTPMessageError) -> HTTPRequestHead? {
+    private mutating func readHead(_ buffer: inout ByteBuffer) throws(HTTPMessageError) -> ClientRequestHead? {
         // Empty lines before a request line are ignored (RFC 9112 §2.2): some clients end a body with an extra CRLF.
         while buffer.readableBytes >= 2 && buffer.getInteger(at: buffer.readerIndex, as: UInt16.self) == 0x0D0A {
             buffer.moveReaderIndex(forwardBy: 2)
         }
         guard let end = try buffer.httpHeadLength(limit: maxHeadSize) else { return nil }
-        var head = buffer.readSlice(length: end)!
-        let (method, target, minor) = try Self.requestLine(&head)
-        let fields = head.readSlice(length: head.readableBytes - 2)!
+        var bytes = buffer.readSlice(length: end)!
+        let (method, target, minor) = try Self.requestLine(&bytes)
+        let fields = bytes.readSlice(length: bytes.readableBytes - 2)!
         let scan = try FieldScan(fields)
         guard scan.hostFields == 1 || minor == 0 && scan.hostFields == 0 else { throw .invalidHost }
         try frame(method: method, minor: minor, scan)
-        return HTTPRequestHead(
+        let head = HTTPRequestHead(
             version: HTTPVersion(major: 1, minor: minor), method: method, uri: target,
             headers: HTTPHeaders(validatedFieldLines: fields))
+        return ClientRequestHead(
+            head: head, fields: fields, isChunked: body == .chunked, connectionNamesFields: scan.namesFields)
     }
 
     /// Sets the reader for the body (RFC 9112 §6.3: a request without Content-Length or Transfer-Encoding has none).

@@ -13,7 +13,7 @@ extension EdgeConnectionHandler {
         isSwitchingProtocols = false
         headDeadline = nil
         upstreamHead = UpstreamRequestHead(
-            head, request: request!, peer: peer, plan: plan, keepingUpgrade: wantsWebSocket,
+            clientHead!, request: request!, peer: peer, plan: plan, keepingUpgrade: wantsWebSocket,
             removingExpect: expectsContinue, hostField: pool.hostField, allocator: context.channel.allocator)
         if expectsContinue && !requestEnded {
             // Answered here rather than relayed, so the body starts flowing while the upstream connection is made.

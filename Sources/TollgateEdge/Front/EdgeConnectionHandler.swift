@@ -44,7 +44,7 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// A request that could not be read, answered once the exchanges before it are done.
     var malformed: HTTPMessageError?
     var phase = Phase.idle
-    var inbound = CircularBuffer<HTTPServerRequestPart>(initialCapacity: 4)
+    var inbound = CircularBuffer<ClientRequestPart>(initialCapacity: 4)
     var isProcessingInbound = false
     var hasPendingRead = false
     var isQuiescing = false
@@ -55,6 +55,8 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     var exchangeID: UInt64 = 0
     var request: EdgeRequest?
     var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
+    /// `head` with the field lines as they came, for the upstream request.
+    var clientHead: ClientRequestHead?
     var responseVersion = HTTPVersion.http1_1
     var record: DecisionRecord?
     var started = NIODeadline.now()
@@ -180,7 +182,7 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
         while phase != .closed, received != nil {
             let inHead = parser.state == .head
-            let part: HTTPServerRequestPart?
+            let part: ClientRequestPart?
             do {
                 part = try parser.next(&received!)
             } catch {
@@ -222,7 +224,7 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     /// Handles one part now, or returns false when it has to wait its turn.
-    private func consume(_ part: HTTPServerRequestPart) -> Bool {
+    private func consume(_ part: ClientRequestPart) -> Bool {
         switch part {
         case .head(let head):
             guard phase == .idle else { return false }
@@ -311,10 +313,12 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     // MARK: Exchange
 
-    private func begin(_ head: HTTPRequestHead) {
+    private func begin(_ clientHead: ClientRequestHead) {
         exchangeID &+= 1
         started = .now()
+        let head = clientHead.head
         self.head = head
+        self.clientHead = clientHead
         responseVersion = head.version.minor == 0 && head.version.major == 1 ? .http1_0 : .http1_1
         keepAlive = head.isKeepAlive && !isQuiescing
         requestEnded = false
@@ -335,7 +339,7 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
         self.request = request
         phase = .deciding
-        // NIO's parser reads nothing after an upgrade or CONNECT request: only a tunnel may follow, never a request.
+        // The parser reads nothing after an upgrade or CONNECT request: only a tunnel may follow, never a request.
         if head.method == .CONNECT || head.headers.isUpgrade { keepAlive = false }
         if pool != nil && head.method == .CONNECT {
             apply(.respond(FrontResponses.methodNotAllowed, FrontResponses.unsupportedMethod))
@@ -430,6 +434,7 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     func finishExchange() {
         request = nil
+        clientHead = nil
         record = nil
         hook = nil
         upstreamHead = nil
