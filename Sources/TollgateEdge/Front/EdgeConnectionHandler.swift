@@ -197,7 +197,7 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         if bytes.readableBytes == 0 {
             // Let the read buffer go: body parts may still share it, and an idle connection should hold nothing.
             received = nil
-        } else if parser.state != .head && parser.state != .body && bytes.readableBytes > settings.maxRequestHeadSize {
+        } else if parser.state == .tunnel && bytes.readableBytes > settings.maxRequestHeadSize {
             // A tunnel's client should wait for the 101 before it sends; this one does not.
             abort()
         }

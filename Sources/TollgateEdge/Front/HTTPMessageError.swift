@@ -24,7 +24,8 @@ enum HTTPMessageError: Error, Equatable {
     /// What a client is told its request did wrong.
     var explanation: String {
         switch self {
-        case .invalidStatusLine, .invalidRequestLine: "malformed request line"
+        case .invalidStatusLine: "malformed status line"
+        case .invalidRequestLine: "malformed request line"
         case .unsupportedVersion: "only HTTP/1.0 and HTTP/1.1 are served here"
         case .invalidHeaderField: "malformed header field"
         case .headTooLarge: "request header fields too large"
