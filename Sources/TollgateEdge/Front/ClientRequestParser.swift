@@ -38,15 +38,9 @@ struct ClientRequestParser {
                 state = .body
                 return .head(head)
             case .body:
-                switch try body.next(&buffer) {
-                case .body(let bytes):
-                    return .body(bytes)
-                case .end(let trailers):
-                    state = tunnelsAfterBody ? .tunnel : .head
-                    return .end(trailers)
-                case nil:
-                    return nil
-                }
+                let part: ClientRequestPart? = try body.next(&buffer)
+                if case .end = part { state = tunnelsAfterBody ? .tunnel : .head }
+                return part
             case .tunnel, .failed:
                 return nil
             }
@@ -72,7 +66,8 @@ struct ClientRequestParser {
             version: HTTPVersion(major: 1, minor: minor), method: method, uri: target,
             headers: HTTPHeaders(validatedFieldLines: fields))
         return ClientRequestHead(
-            head: head, fields: fields, isChunked: body == .chunked, connectionNamesFields: scan.namesFields)
+            head: head, fields: fields, isChunked: body == .chunked, connectionNamesFields: scan.namesFields,
+            opensTunnel: tunnelsAfterBody)
     }
 
     /// Sets the reader for the body (RFC 9112 §6.3: a request without Content-Length or Transfer-Encoding has none).

@@ -332,15 +332,14 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         let request: EdgeRequest
         if pool != nil {
             request = settings.requestBuilder.reverseProxy(head, peer: peer)
-            wantsWebSocket = head.headers.isWebSocketUpgrade
+            wantsWebSocket = clientHead.opensTunnel && head.headers.isWebSocketUpgrade
         } else {
             request = settings.requestBuilder.forwardAuth(head, peer: peer)
             wantsWebSocket = false
         }
         self.request = request
         phase = .deciding
-        // The parser reads nothing after an upgrade or CONNECT request: only a tunnel may follow, never a request.
-        if head.method == .CONNECT || head.headers.isUpgrade { keepAlive = false }
+        if clientHead.opensTunnel { keepAlive = false }
         if pool != nil && head.method == .CONNECT {
             apply(.respond(FrontResponses.methodNotAllowed, FrontResponses.unsupportedMethod))
             return

@@ -1,8 +1,30 @@
 import NIOCore
 import NIOHTTP1
 
-// HTTP/1.1 message syntax (RFC 9112) for the proxy's own writers, on both of its connections.
+// HTTP/1.1 message syntax (RFC 9112) on both of the proxy's connections: where a received head ends, and the
+// writers.
 extension ByteBuffer {
+    /// The length of the head (or trailer section) at the reader index, up to and including its blank line, or nil
+    /// if it has not all arrived; a head longer than `limit` is an error either way.
+    func httpHeadLength(limit: Int) throws(HTTPMessageError) -> Int? {
+        let found: Int? = withUnsafeReadableBytes { bytes in
+            // An empty field section is just CRLF (trailers); otherwise the head ends at CRLF CRLF.
+            if bytes.count >= 2 && bytes[0] == 0x0D && bytes[1] == 0x0A { return 2 }
+            var from = 0
+            while let lf = bytes[from...].firstIndex(of: 0x0A) {
+                if lf >= 3 && bytes[lf - 1] == 0x0D && bytes[lf - 2] == 0x0A && bytes[lf - 3] == 0x0D { return lf + 1 }
+                from = lf + 1
+            }
+            return nil
+        }
+        if let found {
+            if found > limit { throw .headTooLarge }
+        } else if readableBytes > limit {
+            throw .headTooLarge
+        }
+        return found
+    }
+
     /// `name: value` CRLF for each field.
     mutating func writeHTTPFields(_ fields: HTTPHeaders) {
         for (name, value) in fields { writeHTTPField(name, value) }

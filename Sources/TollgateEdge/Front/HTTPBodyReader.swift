@@ -4,11 +4,6 @@ import NIOHTTP1
 /// Reads one message body framed by a length or by the chunked coding (RFC 9112 §6.3, §7.1): the part both parsers,
 /// client requests and upstream responses, share. Body bytes come out as slices of the received buffer, not copies.
 struct HTTPBodyReader: Equatable {
-    enum Part {
-        case body(ByteBuffer)
-        case end(HTTPHeaders?)
-    }
-
     private enum State: Equatable {
         case fixed(remaining: Int)
         case chunkSize
@@ -30,9 +25,9 @@ struct HTTPBodyReader: Equatable {
         self.state = state
     }
 
-    /// The next part from `buffer`, consuming its bytes, or nil when more bytes are needed. After `.end` the reader
-    /// is spent.
-    mutating func next(_ buffer: inout ByteBuffer) throws(HTTPMessageError) -> Part? {
+    /// The next part from `buffer` (body bytes or the end, never a head), consuming its bytes, or nil when more bytes
+    /// are needed. After `.end` the reader is spent.
+    mutating func next<Head>(_ buffer: inout ByteBuffer) throws(HTTPMessageError) -> HTTPPart<Head, ByteBuffer>? {
         while true {
             switch state {
             case .fixed(0):
@@ -109,28 +104,5 @@ struct HTTPBodyReader: Equatable {
         }
         guard let size else { throw .invalidChunk }
         return size
-    }
-}
-
-extension ByteBuffer {
-    /// The length of the head (or trailer section) at the reader index, up to and including its blank line, or nil
-    /// if it has not all arrived; a head longer than `limit` is an error either way.
-    func httpHeadLength(limit: Int) throws(HTTPMessageError) -> Int? {
-        let found: Int? = withUnsafeReadableBytes { bytes in
-            // An empty field section is just CRLF (trailers); otherwise the head ends at CRLF CRLF.
-            if bytes.count >= 2 && bytes[0] == 0x0D && bytes[1] == 0x0A { return 2 }
-            var from = 0
-            while let lf = bytes[from...].firstIndex(of: 0x0A) {
-                if lf >= 3 && bytes[lf - 1] == 0x0D && bytes[lf - 2] == 0x0A && bytes[lf - 3] == 0x0D { return lf + 1 }
-                from = lf + 1
-            }
-            return nil
-        }
-        if let found {
-            if found > limit { throw .headTooLarge }
-        } else if readableBytes > limit {
-            throw .headTooLarge
-        }
-        return found
     }
 }

@@ -29,11 +29,6 @@ extension HTTPHeaders {
         guard let upgrade = first(name: "upgrade"), upgrade.containsToken("websocket") else { return false }
         return self["connection"].contains { $0.containsToken("upgrade") }
     }
-
-    /// Any protocol upgrade; NIO's parser stops after such a request, so the connection cannot carry another.
-    var isUpgrade: Bool {
-        contains(name: "upgrade") && self["connection"].contains { $0.containsToken("upgrade") }
-    }
 }
 
 /// What a field name is to a proxy relaying a message (RFC 9110 §7.6.1).

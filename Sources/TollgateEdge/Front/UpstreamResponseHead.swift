@@ -1,9 +1,12 @@
 import NIOCore
 import NIOHTTP1
 
+/// What `UpstreamResponseParser` reads from an upstream connection.
+typealias UpstreamResponsePart = HTTPPart<UpstreamResponseHead, ByteBuffer>
+
 /// An upstream's response head as it arrived, with what the proxy acts on already read from it, so the common answer
 /// is relayed as bytes and `HTTPHeaders` are built only for a hook that reads them.
-struct UpstreamResponseHead {
+struct UpstreamResponseHead: Equatable {
     let version: HTTPVersion
     let status: HTTPResponseStatus
     /// The reason phrase as received, possibly empty.

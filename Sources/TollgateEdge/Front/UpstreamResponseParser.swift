@@ -37,15 +37,9 @@ struct UpstreamResponseParser {
                 if head.status.code < 200 && head.status != .switchingProtocols { continue }
                 return .head(head)
             case .body:
-                switch try body.next(&buffer) {
-                case .body(let bytes):
-                    return .body(bytes)
-                case .end(let trailers):
-                    state = .head
-                    return .end(trailers)
-                case nil:
-                    return nil
-                }
+                let part: UpstreamResponsePart? = try body.next(&buffer)
+                if case .end = part { state = .head }
+                return part
             case .untilClose:
                 guard buffer.readableBytes > 0 else { return nil }
                 return .body(buffer.readSlice(length: buffer.readableBytes)!)

@@ -32,7 +32,7 @@ struct ChargeHook: UpstreamResponseHook {
 
     /// Answers that charge nothing: not 2xx.
     func immediateHead(for head: HTTPResponseHead) -> HTTPResponseHead? {
-        guard !(200..<300).contains(head.status.code) else { return nil }
+        guard passesUnchanged(status: head.status) else { return nil }
         var head = head
         OriginPriceHook.strip(&head)
         return head
