@@ -123,6 +123,37 @@ import Testing
         }
     }
 
+    @Test func readsKeepAliveAndExpectFromTheFields() throws {
+        func head(_ text: String) throws -> ClientRequestHead {
+            var parser = ClientRequestParser(maxHeadSize: 1024)
+            var buffer = ByteBuffer(string: text)
+            guard case .head(let head) = try parser.next(&buffer) else { throw HTTPMessageError.invalidRequestLine }
+            return head
+        }
+        let cases: [(String, keepAlive: Bool, expects: Bool)] = [
+            ("GET / HTTP/1.1\r\nHost: x\r\n\r\n", true, false),
+            ("GET / HTTP/1.1\r\nHost: x\r\nConnection: Close\r\n\r\n", false, false),
+            ("GET / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, close\r\n\r\n", false, false),
+            ("GET / HTTP/1.0\r\n\r\n", false, false),
+            ("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n", true, false),
+            ("GET / HTTP/1.0\r\nConnection: keep-alive\r\nConnection: close\r\n\r\n", false, false),
+            ("PUT / HTTP/1.1\r\nHost: x\r\nExpect: 100-Continue\r\nContent-Length: 1\r\n\r\n", true, true),
+            ("PUT / HTTP/1.1\r\nHost: x\r\nExpect: something-else\r\nContent-Length: 1\r\n\r\n", true, false),
+        ]
+        for (text, keepAlive, expects) in cases {
+            let parsed = try head(text)
+            #expect(parsed.isKeepAlive == keepAlive, "\(text)")
+            #expect(parsed.expectsContinue == expects, "\(text)")
+        }
+    }
+
+    @Test func tokenBytesAreRFC9110sTchars() {
+        let tchars = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
+        for byte in UInt8.min...UInt8.max {
+            #expect(isTokenByte(byte) == tchars.contains(byte), "byte \(byte)")
+        }
+    }
+
     @Test func refusesAHeadOverTheLimitBeforeItHasAllArrived() throws {
         let big = "GET / HTTP/1.1\r\nHost: x\r\n" + String(repeating: "X-Filler: \(String(repeating: "a", count: 100))\r\n", count: 20)
         #expect(throws: HTTPMessageError.headTooLarge) { try parse(big, step: 512, maxHeadSize: 1024) }

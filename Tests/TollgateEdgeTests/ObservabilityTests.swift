@@ -124,4 +124,21 @@ import TollgateCore
         #expect(again.latencies.first?.counts.reduce(0, +) == 5)
         #expect(counters.totals.counters.values.sorted() == [1, 4])
     }
+    @Test func countersKeepInterleavedKeysApart() throws {
+        let counters = TrafficCounters()
+        let pass = DecisionRecord(action: "pass", reason: "default.anonymous", siteID: Self.site)
+        let charge = DecisionRecord(action: "charge", reason: "pricing.paid", siteID: Self.site, crawler: "bot")
+        // Runs of one key broken by another, and a run still open when the totals are read.
+        for record in [pass, charge, pass, pass, charge, charge, charge, pass] {
+            counters.observe(Self.request(), record: record, status: .ok, seconds: 0.001)
+        }
+        let totals = counters.totals
+        #expect(totals.counters.count == 2)
+        #expect(totals.counters.values.sorted() == [4, 4])
+        #expect(totals.latencies.values.map { $0.counts.reduce(0, +) }.sorted() == [4, 4])
+        let batch = try #require(counters.drain(sequence: 1, windowStart: Date()))
+        #expect(Dictionary(uniqueKeysWithValues: batch.counters.map { ($0.action, $0.count) }) == ["pass": 4, "charge": 4])
+        #expect(counters.totals.counters.values.sorted() == [4, 4])
+    }
 }
+

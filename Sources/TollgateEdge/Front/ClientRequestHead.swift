@@ -14,6 +14,11 @@ struct ClientRequestHead: Equatable {
     let isChunked: Bool
     /// Connection names fields besides the standard hop-by-hop ones, which must not be passed on either.
     let connectionNamesFields: Bool
+    /// The client keeps the connection open after this exchange (HTTP/1.1 unless `close`; HTTP/1.0 with
+    /// `keep-alive`).
+    let isKeepAlive: Bool
+    /// Expect is `100-continue`: the client waits for a 100 before it sends the body.
+    let expectsContinue: Bool
     /// A CONNECT or upgrade request: only a tunnel can follow it on the connection, never another request.
     let opensTunnel: Bool
 }

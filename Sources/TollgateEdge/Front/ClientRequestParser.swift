@@ -67,7 +67,8 @@ struct ClientRequestParser {
             headers: HTTPHeaders(validatedFieldLines: fields))
         return ClientRequestHead(
             head: head, fields: fields, isChunked: body == .chunked, connectionNamesFields: scan.namesFields,
-            opensTunnel: tunnelsAfterBody)
+            isKeepAlive: minor == 1 ? !scan.closes : scan.keepsAlive && !scan.closes,
+            expectsContinue: scan.expectsContinue, opensTunnel: tunnelsAfterBody)
     }
 
     /// Sets the reader for the body (RFC 9112 §6.3: a request without Content-Length or Transfer-Encoding has none).

@@ -87,6 +87,7 @@ extension EdgeConnectionHandler {
     func upstreamReadComplete() {
         if clientNeedsFlush && phase != .closed {
             clientNeedsFlush = false
+            writePendingHead()
             context.flush()
         }
     }

@@ -10,8 +10,7 @@ extension EdgeConnectionHandler {
         status: HTTPResponseStatus, reason: ByteBuffer? = nil, chunked: Bool, writeFields: (inout ByteBuffer) -> Void
     ) {
         var buffer = context.channel.allocator.buffer(capacity: 1024)
-        buffer.writeStaticString(responseVersion == .http1_0 ? "HTTP/1.0 " : "HTTP/1.1 ")
-        buffer.writeStatus(status, reason: reason)
+        buffer.writeStatusLine(responseVersion, status, reason: reason)
         writeFields(&buffer)
         if chunked { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
         if !keepAlive {
@@ -23,7 +22,14 @@ extension EdgeConnectionHandler {
         isChunkedResponse = chunked
         responseStatus = status
         responseStarted = .now()
-        context.write(wrapOutboundOut(buffer), promise: nil)
+        pendingHead = buffer
+    }
+
+    /// Writes the response head if it is still waiting for body bytes; before anything else is written or flushed.
+    func writePendingHead() {
+        guard let head = pendingHead else { return }
+        pendingHead = nil
+        context.write(wrapOutboundOut(head), promise: nil)
     }
 
     /// `HTTP/1.1 100 Continue`, so the client sends its body.
@@ -43,6 +49,14 @@ extension EdgeConnectionHandler {
     }
 
     func writeBody(_ body: ByteBuffer) {
+        if !isChunkedResponse, var head = pendingHead, body.readableBytes <= head.writableBytes {
+            // One buffer, one pending write and one `write` instead of a `writev` of two, for a few bytes copied.
+            pendingHead = nil
+            head.writeImmutableBuffer(body)
+            context.write(wrapOutboundOut(head), promise: nil)
+            return
+        }
+        writePendingHead()
         if isChunkedResponse {
             context.writeHTTPChunk(body)
         } else {
@@ -54,13 +68,19 @@ extension EdgeConnectionHandler {
 }
 
 extension ByteBuffer {
-    /// `200 OK` CRLF: the code, and the reason phrase given or the standard one.
-    fileprivate mutating func writeStatus(_ status: HTTPResponseStatus, reason: ByteBuffer?) {
+    /// `HTTP/1.1 200 OK` CRLF: the version, the code, and the reason phrase given or the standard one. The version and
+    /// code go in one write.
+    fileprivate mutating func writeStatusLine(_ version: HTTPVersion, _ status: HTTPResponseStatus, reason: ByteBuffer?) {
         let code = Int(status.code)
-        writeInteger(UInt8(ascii: "0") + UInt8(code / 100 % 10))
-        writeInteger(UInt8(ascii: "0") + UInt8(code / 10 % 10))
-        writeInteger(UInt8(ascii: "0") + UInt8(code % 10))
-        writeInteger(UInt8(ascii: " "))
+        let prefix: StaticString = version == .http1_0 ? "HTTP/1.0 " : "HTTP/1.1 "
+        writeWithUnsafeMutableBytes(minimumWritableBytes: 13) { out in
+            prefix.withUTF8Buffer { out.copyMemory(from: UnsafeRawBufferPointer($0)) }
+            out[9] = UInt8(ascii: "0") + UInt8(code / 100 % 10)
+            out[10] = UInt8(ascii: "0") + UInt8(code / 10 % 10)
+            out[11] = UInt8(ascii: "0") + UInt8(code % 10)
+            out[12] = UInt8(ascii: " ")
+            return 13
+        }
         if let reason {
             writeImmutableBuffer(reason)
         } else {

@@ -67,6 +67,8 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     var responseStarted: NIODeadline?
     /// The response's body goes to the client in chunks.
     var isChunkedResponse = false
+    /// A response head not written yet: it waits for the body's first bytes so a small response leaves in one write.
+    var pendingHead: ByteBuffer?
     var isReported = false
     var drainedBytes = 0
 
@@ -320,15 +322,14 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         self.head = head
         self.clientHead = clientHead
         responseVersion = head.version.minor == 0 && head.version.major == 1 ? .http1_0 : .http1_1
-        keepAlive = head.isKeepAlive && !isQuiescing
+        keepAlive = clientHead.isKeepAlive && !isQuiescing
         requestEnded = false
         responseStatus = nil
         responseStarted = nil
         isReported = false
         drainedBytes = 0
         record = nil
-        let expectation = head.headers.first(name: "expect")
-        expectsContinue = responseVersion == .http1_1 && expectation?.isEqualCaseInsensitive(to: "100-continue") == true
+        expectsContinue = responseVersion == .http1_1 && clientHead.expectsContinue
         let request: EdgeRequest
         if pool != nil {
             request = settings.requestBuilder.reverseProxy(head, peer: peer)
@@ -397,7 +398,7 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         headers.remove(name: "connection")
         writeResponseHead(status: response.status, chunked: false) { $0.writeHTTPFields(headers) }
         if hasBody && head.method != .HEAD && response.body.readableBytes > 0 {
-            context.write(wrapOutboundOut(response.body), promise: nil)
+            writeBody(response.body)
         }
         completeResponse(trailers: nil)
     }
@@ -405,6 +406,7 @@ final class EdgeConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// Ends the response and reports the exchange; the connection moves on once the request has been read too.
     func completeResponse(trailers: HTTPHeaders?) {
         report(status: responseStatus ?? .internalServerError)
+        writePendingHead()
         clientNeedsFlush = false
         // Only a chunked body has an end to write; nothing is allocated for the others.
         var end: ByteBuffer?

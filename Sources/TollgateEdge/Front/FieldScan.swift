@@ -23,6 +23,8 @@ struct FieldScan {
     /// Connection names fields other than the standard hop-by-hop ones, which must not be relayed either.
     private(set) var namesFields = false
     private(set) var hasPayPerCrawlFields = false
+    /// Expect is `100-continue`.
+    private(set) var expectsContinue = false
     /// The section without its hop-by-hop lines; nil when it had none.
     private(set) var relayed: ByteBuffer?
 
@@ -59,6 +61,8 @@ struct FieldScan {
                         if let error = readContentLength(value) { return error }
                     } else if name.isEqualCaseInsensitive(to: "host") {
                         hostFields += 1
+                    } else if name.isEqualCaseInsensitive(to: "expect") {
+                        expectsContinue = expectsContinue || value.isEqualCaseInsensitive(to: "100-continue")
                     } else if name.isEqualCaseInsensitive(to: PayPerCrawlHeader.price.utf8)
                         || name.isEqualCaseInsensitive(to: PayPerCrawlHeader.charged.utf8)
                     {
@@ -129,15 +133,11 @@ private func trimmed<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> Bytes.Su
     return slice
 }
 
-/// RFC 9110 §5.6.2 tchar.
+/// RFC 9110 §5.6.2 tchar: letters, digits and `!#$%&'*+-.^_`|~`. Read from a bitmap of the ASCII range (bit n for
+/// byte n), since it runs for every byte of every field name.
 func isTokenByte(_ byte: UInt8) -> Bool {
-    switch byte {
-    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"):
-        return true
-    default:
-        return "!#$%&'*+-.^_`|~".utf8.contains(byte)
-    }
+    if byte < 64 { return (0x03FF_6CFA_0000_0000 as UInt64) >> byte & 1 == 1 }
+    return byte < 128 && (0x57FF_FFFF_C7FF_FFFE as UInt64) >> (byte - 64) & 1 == 1
 }
 
 /// A field value's bytes: visible ASCII, space, tab and obs-text (RFC 9110 §5.5).

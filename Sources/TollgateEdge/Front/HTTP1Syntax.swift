@@ -32,10 +32,31 @@ extension ByteBuffer {
 
     /// `name: value` CRLF.
     mutating func writeHTTPField(_ name: String, _ value: String) {
-        writeString(name)
-        writeStaticString(": ")
-        writeString(value)
-        writeStaticString("\r\n")
+        writeJoined(name, ": ", value, "\r\n")
+    }
+
+    /// `first` `separator` `second` `terminator` as one write: a head is many short pieces, and every `ByteBuffer`
+    /// write checks capacity and uniqueness again.
+    mutating func writeJoined(_ first: String, _ separator: StaticString, _ second: String, _ terminator: StaticString) {
+        var first = first
+        var second = second
+        first.withUTF8 { first in
+            second.withUTF8 { second in
+                let length = first.count + separator.utf8CodeUnitCount + second.count + terminator.utf8CodeUnitCount
+                writeWithUnsafeMutableBytes(minimumWritableBytes: length) { out in
+                    var index = 0
+                    func put(_ bytes: UnsafeRawBufferPointer) {
+                        UnsafeMutableRawBufferPointer(rebasing: out[index...]).copyMemory(from: bytes)
+                        index += bytes.count
+                    }
+                    put(UnsafeRawBufferPointer(first))
+                    separator.withUTF8Buffer { put(UnsafeRawBufferPointer($0)) }
+                    put(UnsafeRawBufferPointer(second))
+                    terminator.withUTF8Buffer { put(UnsafeRawBufferPointer($0)) }
+                    return length
+                }
+            }
+        }
     }
 
     /// A chunk's size line, `1a` CRLF.

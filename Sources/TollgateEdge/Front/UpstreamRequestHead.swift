@@ -47,10 +47,8 @@ struct UpstreamRequestHead {
         }
 
         var buffer = allocator.buffer(capacity: client.fields.readableBytes + 512)
-        buffer.writeString(head.method.rawValue)
-        buffer.writeInteger(UInt8(ascii: " "))
-        buffer.writeString(EdgeRequestBuilder.absoluteForm(head.uri) != nil ? request.target : head.uri)
-        buffer.writeStaticString(" HTTP/1.1\r\n")
+        let target = EdgeRequestBuilder.absoluteForm(head.uri) != nil ? request.target : head.uri
+        buffer.writeJoined(head.method.rawValue, " ", target, " HTTP/1.1\r\n")
         var hasHost = false
         client.fields.withUnsafeReadableBytes { lines in
             // Where the run of lines not yet copied begins.
@@ -92,13 +90,11 @@ struct UpstreamRequestHead {
         if !hasHost { buffer.writeHTTPField("host", hostField) }
 
         let address = peer.address ?? "unknown"
-        buffer.writeStaticString("x-forwarded-for: ")
-        for hop in priorHops {
-            buffer.writeString(hop)
-            buffer.writeStaticString(", ")
+        if priorHops.isEmpty {
+            buffer.writeHTTPField("x-forwarded-for", address)
+        } else {
+            buffer.writeHTTPField("x-forwarded-for", (priorHops + [address]).joined(separator: ", "))
         }
-        buffer.writeString(address)
-        buffer.writeStaticString("\r\n")
         buffer.writeHTTPField("x-forwarded-proto", request.scheme)
         if !keepsForwardedHost { buffer.writeHTTPField("x-forwarded-host", request.authority) }
         buffer.writeStaticString("via: 1.1 tollgate-edge\r\n")

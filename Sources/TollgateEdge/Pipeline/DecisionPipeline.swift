@@ -4,8 +4,8 @@ import NIOHTTP1
 import TollgateCore
 
 /// The agent's `EdgeDecider`: runs the stages in order on the current state until one decides; a request no stage
-/// decides is passed through unpriced.
-public struct DecisionPipeline: EdgeDecider {
+/// decides is passed through unpriced. A class, so the connections share it rather than copy it per request.
+public final class DecisionPipeline: EdgeDecider {
     public let stages: [any DecisionStage]
     let store: StateStore
     let observer: any DecisionObserver
@@ -34,8 +34,9 @@ public struct DecisionPipeline: EdgeDecider {
 
     public func decide(_ request: EdgeRequest, on eventLoop: any EventLoop) -> PendingVerdict {
         var context = DecisionContext(request: request, state: store.current, now: Date(), eventLoop: eventLoop)
-        for stage in stages {
-            if case .decided(let verdict) = stage.evaluate(&context) { return verdict }
+        // By index: the stages are borrowed where they stand, not copied out as an iterator would.
+        for index in stages.indices {
+            if case .decided(let verdict) = stages[index].evaluate(&context) { return verdict }
         }
         let pricing: Forwarding.Pricing = .bypass
         let record = context.record(.pass, context.identity == nil ? "default.anonymous" : "default.unpriced")

@@ -89,6 +89,17 @@ struct RawConnection {
         return response
     }
 
+    /// Waits until a whole response head has arrived, and returns how many bytes came after it so far; the head
+    /// stays to be read.
+    mutating func waitForHead() async throws -> Int {
+        while true {
+            if let end = pending.readableBytesView.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound {
+                return pending.writerIndex - end
+            }
+            guard try await receive() else { throw ClosedEarly() }
+        }
+    }
+
     /// Everything until the server closes.
     mutating func readToEnd() async throws -> ByteBuffer {
         while try await receive() {}

@@ -178,6 +178,14 @@ private final class TestUpstreamHandler: ChannelInboundHandler {
             context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(delay)) {
                 self.send(.ok, body: "delayed", context: context)
             }
+        } else if path == "/late-body" {
+            // The head now, the body a second later.
+            let headers: HTTPHeaders = ["content-length": "5"]
+            context.writeAndFlush(wrapOutboundOut(.head(.init(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(1)) {
+                context.write(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "hello")))), promise: nil)
+                context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+            }
         } else if path == "/chunked" {
             context.write(wrapOutboundOut(.head(.init(version: .http1_1, status: .ok))), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "hello ")))), promise: nil)
