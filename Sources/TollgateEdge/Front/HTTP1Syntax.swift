@@ -40,19 +40,20 @@ extension ByteBuffer {
     mutating func writeJoined(_ first: String, _ separator: StaticString, _ second: String, _ terminator: StaticString) {
         var first = first
         var second = second
+        let separator = UnsafeRawBufferPointer(start: separator.utf8Start, count: separator.utf8CodeUnitCount)
+        let terminator = UnsafeRawBufferPointer(start: terminator.utf8Start, count: terminator.utf8CodeUnitCount)
         first.withUTF8 { first in
             second.withUTF8 { second in
-                let length = first.count + separator.utf8CodeUnitCount + second.count + terminator.utf8CodeUnitCount
+                let pieces = [UnsafeRawBufferPointer(first), separator, UnsafeRawBufferPointer(second), terminator]
+                let length = pieces[0].count + pieces[1].count + pieces[2].count + pieces[3].count
                 writeWithUnsafeMutableBytes(minimumWritableBytes: length) { out in
-                    var index = 0
-                    func put(_ bytes: UnsafeRawBufferPointer) {
-                        UnsafeMutableRawBufferPointer(rebasing: out[index...]).copyMemory(from: bytes)
-                        index += bytes.count
+                    // A plain loop: a helper closure capturing a running offset would have the offset checked for
+                    // exclusive access on every use.
+                    var offset = 0
+                    for piece in pieces {
+                        UnsafeMutableRawBufferPointer(rebasing: out[offset..<(offset + piece.count)]).copyMemory(from: piece)
+                        offset += piece.count
                     }
-                    put(UnsafeRawBufferPointer(first))
-                    separator.withUTF8Buffer { put(UnsafeRawBufferPointer($0)) }
-                    put(UnsafeRawBufferPointer(second))
-                    terminator.withUTF8Buffer { put(UnsafeRawBufferPointer($0)) }
                     return length
                 }
             }
