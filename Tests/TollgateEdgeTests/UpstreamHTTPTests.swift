@@ -46,6 +46,15 @@ import Testing
         return lines
     }
 
+    @Test func writesFieldsAndLinesAsOneWrite() {
+        var buffer = ByteBuffer()
+        buffer.writeHTTPField("x-empty", "")
+        buffer.writeHTTPField("", "")
+        buffer.writeHTTPField("via", "1.1 caf\u{e9}")
+        buffer.writeJoined("GET", " ", String(repeating: "/a", count: 600), " HTTP/1.1\r\n")
+        #expect(String(buffer: buffer) == "x-empty: \r\n: \r\nvia: 1.1 caf\u{e9}\r\nGET \(String(repeating: "/a", count: 600)) HTTP/1.1\r\n")
+    }
+
     @Test func readsALengthDelimitedResponseHoweverItIsSplit() throws {
         let response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nX-Empty:\r\n\r\nhello"
         let expected = ["head HTTP/1.1 200 OK [Content-Type=text/plain,Content-Length=5,X-Empty=]", "body hello", "end -"]
