@@ -137,7 +137,8 @@ import TollgateCore
         #expect(totals.counters.values.sorted() == [4, 4])
         #expect(totals.latencies.values.map { $0.counts.reduce(0, +) }.sorted() == [4, 4])
         let batch = try #require(counters.drain(sequence: 1, windowStart: Date()))
-        #expect(Dictionary(uniqueKeysWithValues: batch.counters.map { ($0.action, $0.count) }) == ["pass": 4, "charge": 4])
+        let byAction = Dictionary(uniqueKeysWithValues: batch.counters.map { ($0.action, $0.count) })
+        #expect(byAction == ["pass": 4, "charge": 4])
         #expect(counters.totals.counters.values.sorted() == [4, 4])
     }
 }

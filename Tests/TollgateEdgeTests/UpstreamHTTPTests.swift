@@ -51,8 +51,9 @@ import Testing
         buffer.writeHTTPField("x-empty", "")
         buffer.writeHTTPField("", "")
         buffer.writeHTTPField("via", "1.1 caf\u{e9}")
-        buffer.writeJoined("GET", " ", String(repeating: "/a", count: 600), " HTTP/1.1\r\n")
-        #expect(String(buffer: buffer) == "x-empty: \r\n: \r\nvia: 1.1 caf\u{e9}\r\nGET \(String(repeating: "/a", count: 600)) HTTP/1.1\r\n")
+        let long = String(repeating: "/a", count: 600)
+        buffer.writeJoined("GET", " ", long, " HTTP/1.1\r\n")
+        #expect(String(buffer: buffer) == "x-empty: \r\n: \r\nvia: 1.1 caf\u{e9}\r\nGET \(long) HTTP/1.1\r\n")
     }
 
     @Test func readsALengthDelimitedResponseHoweverItIsSplit() throws {

@@ -70,7 +70,9 @@ extension EdgeConnectionHandler {
 extension ByteBuffer {
     /// `HTTP/1.1 200 OK` CRLF: the version, the code, and the reason phrase given or the standard one. The version and
     /// code go in one write.
-    fileprivate mutating func writeStatusLine(_ version: HTTPVersion, _ status: HTTPResponseStatus, reason: ByteBuffer?) {
+    fileprivate mutating func writeStatusLine(
+        _ version: HTTPVersion, _ status: HTTPResponseStatus, reason: ByteBuffer?
+    ) {
         let code = Int(status.code)
         let prefix: StaticString = version == .http1_0 ? "HTTP/1.0 " : "HTTP/1.1 "
         writeWithUnsafeMutableBytes(minimumWritableBytes: 13) { out in

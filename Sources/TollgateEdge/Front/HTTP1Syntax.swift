@@ -37,7 +37,9 @@ extension ByteBuffer {
 
     /// `first` `separator` `second` `terminator` as one write: a head is many short pieces, and every `ByteBuffer`
     /// write checks capacity and uniqueness again.
-    mutating func writeJoined(_ first: String, _ separator: StaticString, _ second: String, _ terminator: StaticString) {
+    mutating func writeJoined(
+        _ first: String, _ separator: StaticString, _ second: String, _ terminator: StaticString
+    ) {
         var first = first
         var second = second
         let separator = UnsafeRawBufferPointer(start: separator.utf8Start, count: separator.utf8CodeUnitCount)
@@ -51,8 +53,9 @@ extension ByteBuffer {
                     // exclusive access on every use.
                     var offset = 0
                     for piece in pieces {
-                        UnsafeMutableRawBufferPointer(rebasing: out[offset..<(offset + piece.count)]).copyMemory(from: piece)
-                        offset += piece.count
+                        let end = offset + piece.count
+                        UnsafeMutableRawBufferPointer(rebasing: out[offset..<end]).copyMemory(from: piece)
+                        offset = end
                     }
                     return length
                 }

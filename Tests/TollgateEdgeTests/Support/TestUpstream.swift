@@ -181,7 +181,8 @@ private final class TestUpstreamHandler: ChannelInboundHandler {
         } else if path == "/late-body" {
             // The head now, the body a second later.
             let headers: HTTPHeaders = ["content-length": "5"]
-            context.writeAndFlush(wrapOutboundOut(.head(.init(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)
+            context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
             context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(1)) {
                 context.write(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "hello")))), promise: nil)
                 context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
