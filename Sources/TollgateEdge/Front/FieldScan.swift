@@ -120,27 +120,3 @@ struct FieldScan {
         }
     }
 }
-
-/// HTTP's optional whitespace.
-private func isSpace(_ byte: UInt8) -> Bool {
-    byte == 0x20 || byte == 0x09
-}
-
-private func trimmed<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> Bytes.SubSequence where Bytes.Element == UInt8 {
-    var slice = bytes[...]
-    while let first = slice.first, isSpace(first) { slice = slice.dropFirst() }
-    while let last = slice.last, isSpace(last) { slice = slice.dropLast() }
-    return slice
-}
-
-/// RFC 9110 §5.6.2 tchar: letters, digits and `!#$%&'*+-.^_`|~`. Read from a bitmap of the ASCII range (bit n for
-/// byte n), since it runs for every byte of every field name.
-func isTokenByte(_ byte: UInt8) -> Bool {
-    if byte < 64 { return (0x03FF_6CFA_0000_0000 as UInt64) >> byte & 1 == 1 }
-    return byte < 128 && (0x57FF_FFFF_C7FF_FFFE as UInt64) >> (byte - 64) & 1 == 1
-}
-
-/// A field value's bytes: visible ASCII, space, tab and obs-text (RFC 9110 §5.5).
-func isValueByte(_ byte: UInt8) -> Bool {
-    byte == 0x09 || byte >= 0x20 && byte != 0x7F
-}

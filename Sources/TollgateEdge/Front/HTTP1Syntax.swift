@@ -1,8 +1,19 @@
 import NIOCore
 import NIOHTTP1
 
-// HTTP/1.1 message syntax (RFC 9112) on both of the proxy's connections: where a received head ends, and the
-// writers.
+// HTTP/1.1 message syntax (RFC 9112) on both of the proxy's connections: where a received head ends, the writers,
+// checked field lines into `HTTPHeaders`, and the byte classes.
+extension Optional where Wrapped == ByteBuffer {
+    /// Adds bytes just read to those not parsed yet; with none waiting, the read buffer itself is kept (no copy).
+    mutating func append(read bytes: inout ByteBuffer) {
+        if self == nil || self!.readableBytes == 0 {
+            self = bytes
+        } else {
+            self!.writeBuffer(&bytes)
+        }
+    }
+}
+
 extension ByteBuffer {
     /// The length of the head (or trailer section) at the reader index, up to and including its blank line, or nil
     /// if it has not all arrived; a head longer than `limit` is an error either way.
@@ -98,3 +109,47 @@ extension ChannelHandlerContext {
     private static let crlf = ByteBuffer(string: "\r\n")
 }
 
+extension HTTPHeaders {
+    /// The fields of lines `FieldScan` has already checked (`name: value` CRLF, optional whitespace around the
+    /// value): a request's for the decision, trailers, and a response's for a hook that reads them.
+    init(validatedFieldLines lines: ByteBuffer) {
+        self.init()
+        lines.withUnsafeReadableBytes { bytes in
+            var start = 0
+            while let lf = bytes[start...].firstIndex(of: 0x0A) {
+                let line = bytes[start..<(lf - 1)]
+                start = lf + 1
+                guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+                let value = trimmed(line[(colon + 1)...])
+                add(
+                    name: String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self),
+                    value: String(decoding: UnsafeRawBufferPointer(rebasing: value), as: UTF8.self))
+            }
+        }
+    }
+}
+
+/// HTTP's optional whitespace (RFC 9110 §5.6.3).
+func isSpace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x09
+}
+
+/// Without the optional whitespace around it.
+func trimmed<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> Bytes.SubSequence where Bytes.Element == UInt8 {
+    var slice = bytes[...]
+    while let first = slice.first, isSpace(first) { slice = slice.dropFirst() }
+    while let last = slice.last, isSpace(last) { slice = slice.dropLast() }
+    return slice
+}
+
+/// RFC 9110 §5.6.2 tchar: letters, digits and `!#$%&'*+-.^_`|~`. Read from a bitmap of the ASCII range (bit n for
+/// byte n), since it runs for every byte of every field name.
+func isTokenByte(_ byte: UInt8) -> Bool {
+    if byte < 64 { return (0x03FF_6CFA_0000_0000 as UInt64) >> byte & 1 == 1 }
+    return byte < 128 && (0x57FF_FFFF_C7FF_FFFE as UInt64) >> (byte - 64) & 1 == 1
+}
+
+/// A field value's bytes: visible ASCII, space, tab and obs-text (RFC 9110 §5.5).
+func isValueByte(_ byte: UInt8) -> Bool {
+    byte == 0x09 || byte >= 0x20 && byte != 0x7F
+}

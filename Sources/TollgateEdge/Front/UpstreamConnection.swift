@@ -92,11 +92,7 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        if received == nil || received!.readableBytes == 0 {
-            received = bytes
-        } else {
-            received!.writeBuffer(&bytes)
-        }
+        received.append(read: &bytes)
         // Each part goes out before the next is parsed: the exchange may close this, or remove it for a tunnel.
         while isOpen, self.context != nil, parser.state != .upgraded, received != nil {
             let part: UpstreamResponsePart?

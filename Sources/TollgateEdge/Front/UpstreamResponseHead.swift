@@ -30,25 +30,3 @@ struct UpstreamResponseHead: Equatable {
         HTTPResponseHead(version: version, status: status, headers: headers)
     }
 }
-
-extension HTTPHeaders {
-    /// The fields of lines already checked by `UpstreamResponseParser` (`name: value` CRLF, optional whitespace
-    /// around the value).
-    init(validatedFieldLines lines: ByteBuffer) {
-        self.init()
-        lines.withUnsafeReadableBytes { bytes in
-            var start = 0
-            while let lf = bytes[start...].firstIndex(of: 0x0A) {
-                let line = bytes[start..<(lf - 1)]
-                start = lf + 1
-                guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
-                var value = line[(colon + 1)...]
-                while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
-                while let last = value.last, last == 0x20 || last == 0x09 { value = value.dropLast() }
-                add(
-                    name: String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self),
-                    value: String(decoding: UnsafeRawBufferPointer(rebasing: value), as: UTF8.self))
-            }
-        }
-    }
-}
