@@ -101,7 +101,9 @@ struct UpstreamRequestHead {
         // A name the plan sets twice gets its last value.
         let planFields = plan.requestHeaders
         for (index, field) in planFields.enumerated() {
-            let setAgain = planFields[(index + 1)...].contains { $0.name.utf8.isEqualCaseInsensitive(to: field.name.utf8) }
+            let setAgain = planFields[(index + 1)...].contains {
+                $0.name.utf8.isEqualCaseInsensitive(to: field.name.utf8)
+            }
             if !setAgain { buffer.writeHTTPField(field.name, field.value) }
         }
         buffer.writeStaticString("\r\n")
